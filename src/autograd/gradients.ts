@@ -1,0 +1,97 @@
+// Reverse-mode differentiation: backward over a tape, valueAndGrads, grad and GradientTape.
+import { Tensor } from '../tensor/tensor.js';
+import { ones, zeros } from '../tensor/creation.js';
+import { Variable } from './variable.js';
+import { noGrad, popTape, pushTape, Tape } from './tape.js';
+import { add } from '../ops/arithmetic.js';
+
+type Source = Tensor | Variable;
+
+function sourceTensor(s: Source): Tensor {
+  return s instanceof Variable ? s.value : s;
+}
+
+/** Walks the tape backward from `target`, returning d(sum of target)/d(source) for each source. */
+export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[], seed?: Tensor): Tensor[] {
+  return noGrad(() => {
+    const grads = new Map<number, Tensor>();
+    grads.set(target.id, seed ?? ones(target.shape, target.dtype === 'float64' ? 'float64' : 'float32'));
+    for (let n = tape.nodes.length - 1; n >= 0; n--) {
+      const node = tape.nodes[n];
+      const dy = grads.get(node.output.id);
+      if (!dy) continue;
+      if (!node.vjp) {
+        throw new Error(
+          `Cannot compute the gradient through '${node.name}': it is not differentiable ` +
+          '(its output is used in the value being differentiated; wrap that use in noGrad or remove it)',
+        );
+      }
+      const dxs = node.vjp(dy);
+      node.inputs.forEach((x, i) => {
+        const dx = dxs[i];
+        if (!dx || !tape.tracked.has(x.id)) return;
+        const prev = grads.get(x.id);
+        grads.set(x.id, prev ? add(prev, dx) : dx);
+      });
+    }
+    return sources.map((s) => grads.get(s.id) ?? zeros(s.shape, s.dtype === 'float64' ? 'float64' : 'float32'));
+  });
+}
+
+/**
+ * Computes f() and the gradients of (the sum of) its value with respect to each variable or tensor.
+ * @example const { value, grads } = valueAndGrads(() => w.value.square().sum(), [w]);
+ */
+export function valueAndGrads(f: () => Tensor, sources: readonly Source[]): { value: Tensor; grads: Tensor[] } {
+  const tape = new Tape();
+  const watched = sources.map(sourceTensor);
+  for (const t of watched) tape.watch(t);
+  pushTape(tape);
+  let value: Tensor;
+  try {
+    value = f();
+  } finally {
+    popTape(tape);
+  }
+  if (!(value instanceof Tensor)) throw new Error('valueAndGrads: f must return a Tensor');
+  return { value, grads: backward(tape, value, watched) };
+}
+
+/** The gradient function of f: grad(f)(x) = d(sum f(x))/dx. */
+export function grad(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
+  return (x: Tensor) => valueAndGrads(() => f(x), [x]).grads[0];
+}
+
+/** Like valueAndGrads for a function of tensors: returns the value and one gradient per argument. */
+export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+  return (...xs: Tensor[]) => valueAndGrads(() => f(...xs), xs);
+}
+
+/**
+ * Keras/TensorFlow-style tape: trainable variables read inside run() are watched automatically.
+ * @example const tape = new GradientTape(); const loss = tape.run(() => lossFn()); tape.gradient(loss, vars);
+ */
+export class GradientTape {
+  private readonly tape = new Tape(true);
+  private used = false;
+
+  /** Also watch a tensor or a non-trainable variable. */
+  watch(s: Source): void {
+    this.tape.watch(sourceTensor(s));
+  }
+
+  run<T>(fn: () => T): T {
+    pushTape(this.tape);
+    try {
+      return fn();
+    } finally {
+      popTape(this.tape);
+    }
+  }
+
+  gradient(target: Tensor, sources: readonly Source[]): Tensor[] {
+    if (this.used) throw new Error('GradientTape.gradient: a tape can be used once (create a new GradientTape)');
+    this.used = true;
+    return backward(this.tape, target, sources.map((s) => (s instanceof Variable ? s.value : s)));
+  }
+}

@@ -1,0 +1,66 @@
+// The tape: op nodes recorded while a gradient computation is active, then walked backward.
+import type { Tensor } from '../tensor/tensor.js';
+
+export type Vjp = (dy: Tensor) => (Tensor | null)[];
+
+export interface OpNode {
+  name: string;
+  inputs: Tensor[];
+  output: Tensor;
+  /** null for ops without a gradient (argmax, comparisons...): reaching one with a gradient is an error. */
+  vjp: Vjp | null;
+}
+
+export class Tape {
+  readonly nodes: OpNode[] = [];
+  readonly tracked = new Set<number>();
+  /** Auto-watch trainable variables read while this tape is active (GradientTape semantics). */
+  constructor(readonly watchAccessedVariables = false) {}
+
+  watch(t: Tensor): void {
+    this.tracked.add(t.id);
+  }
+}
+
+const active: Tape[] = [];
+let pauseDepth = 0;
+
+export function pushTape(tape: Tape): void {
+  active.push(tape);
+}
+
+export function popTape(tape: Tape): void {
+  const i = active.lastIndexOf(tape);
+  if (i >= 0) active.splice(i, 1);
+}
+
+export function isRecording(): boolean {
+  return active.length > 0 && pauseDepth === 0;
+}
+
+/** Records an op on every active tape that tracks one of its inputs. */
+export function recordOp(name: string, inputs: Tensor[], output: Tensor, vjp: Vjp | null): void {
+  if (pauseDepth > 0) return;
+  for (const tape of active) {
+    if (inputs.some((x) => tape.tracked.has(x.id))) {
+      tape.nodes.push({ name, inputs, output, vjp });
+      tape.tracked.add(output.id);
+    }
+  }
+}
+
+/** Called when a variable's value is read: tapes that auto-watch take it. */
+export function onVariableRead(t: Tensor, trainable: boolean): void {
+  if (!trainable || pauseDepth > 0) return;
+  for (const tape of active) if (tape.watchAccessedVariables) tape.watch(t);
+}
+
+/** Runs fn with recording paused (nothing inside is differentiated). */
+export function noGrad<T>(fn: () => T): T {
+  pauseDepth++;
+  try {
+    return fn();
+  } finally {
+    pauseDepth--;
+  }
+}

@@ -1,0 +1,86 @@
+// The narrow Backend interface: typed arrays and shapes in, typed arrays out. No autograd here.
+import type { DType, TypedArray } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+
+/** A dense, row-major array with its shape and dtype: what crosses the backend boundary. */
+export interface RawTensor {
+  readonly data: TypedArray;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'square'
+  | 'reciprocal' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round' | 'logicalNot'
+  | ActivationOp;
+
+/** Activations: forward through `unary`, fused backward through `activationGrad`, fused epilogue in `matmul`. */
+export type ActivationOp =
+  | 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'sigmoid' | 'tanh' | 'softplus';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'mod' | 'floorDiv'
+  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
+  | 'logicalAnd' | 'logicalOr';
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+/** Scalar parameter of parametric unary ops (leakyRelu slope, elu alpha). */
+export interface UnaryParams { alpha?: number }
+
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  /** Added to every row of the result (length = columns of the result). */
+  bias?: RawTensor;
+  /** Applied after the bias. */
+  activation?: ActivationOp;
+  alpha?: number;
+}
+
+export type OptimizerKind = 'sgd' | 'adam' | 'rmsprop' | 'adagrad' | 'adamax' | 'nadam' | 'adadelta' | 'ftrl';
+
+/** One in-place optimizer update over many parameters (see reference/optimizer.ts for the maths). */
+export interface OptimizerUpdate {
+  kind: OptimizerKind;
+  params: Float32Array[];
+  grads: Float32Array[];
+  /** slots[k][i]: the k-th slot (e.g. m, v) of parameter i. */
+  slots: Float32Array[][];
+  hyper: Record<string, number>;
+  /** Per-parameter flags (e.g. nesterov, amsgrad, centered). */
+  flags?: Record<string, boolean>;
+}
+
+export interface Backend {
+  readonly name: 'reference' | 'native';
+
+  unary(op: UnaryOp, x: RawTensor, params?: UnaryParams): RawTensor;
+  /** dy * f'(x) for an activation f, given x and y = f(x). */
+  activationGrad(op: ActivationOp, x: RawTensor, y: RawTensor, dy: RawTensor, params?: UnaryParams): RawTensor;
+  /** Broadcasting binary op; comparisons and logical ops return bool, the rest `outDtype`. */
+  binary(op: BinaryOp, a: RawTensor, b: RawTensor, outDtype: DType): RawTensor;
+  /** Broadcasting select: cond ? a : b. */
+  where(cond: RawTensor, a: RawTensor, b: RawTensor): RawTensor;
+  /** Reduces sorted `axes`; keepDims keeps them as size 1. */
+  reduce(op: ReduceOp, x: RawTensor, axes: readonly number[], keepDims: boolean): RawTensor;
+  /** Index (int32) of the max/min along `axis` (first occurrence). */
+  argReduce(op: 'argmax' | 'argmin', x: RawTensor, axis: number): RawTensor;
+  /** [..., m, k] x [..., k, n] with batch broadcasting, optional transposes and a fused bias/activation epilogue. */
+  matmul(a: RawTensor, b: RawTensor, options?: MatmulOptions): RawTensor;
+  /** Numerically stable softmax / log-softmax along `axis`. */
+  softmax(x: RawTensor, axis: number, log: boolean): RawTensor;
+  cast(x: RawTensor, dtype: DType): RawTensor;
+  transpose(x: RawTensor, perm: readonly number[]): RawTensor;
+  slice(x: RawTensor, begin: readonly number[], size: readonly number[]): RawTensor;
+  concat(xs: readonly RawTensor[], axis: number): RawTensor;
+  /** Takes `indices` (int32) along `axis`. */
+  gather(x: RawTensor, indices: RawTensor, axis: number): RawTensor;
+  /** Adds `updates` into a zero tensor of `shape` at `indices` along `axis` (the vjp of gather). */
+  scatterAdd(updates: RawTensor, indices: RawTensor, axis: number, shape: Shape): RawTensor;
+  oneHot(indices: RawTensor, depth: number, dtype: DType): RawTensor;
+  /** Pads with `value`; paddings[i] = [before, after]. */
+  pad(x: RawTensor, paddings: readonly (readonly [number, number])[], value: number): RawTensor;
+  /** Applies an optimizer step in place over every parameter in one call. */
+  optimizerUpdate(update: OptimizerUpdate): void;
+}

@@ -1,0 +1,28 @@
+// The reference backend: plain TypeScript, obviously correct, the oracle every other backend is tested against.
+import type { Backend } from '../backend.js';
+import { activationGrad, binary, cast, unary, where } from './elementwise.js';
+import { argReduce, reduce, softmax } from './reduce.js';
+import { matmul } from './matmul.js';
+import { concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './layout.js';
+import { optimizerUpdate } from './optimizer.js';
+
+export const referenceBackend: Backend = {
+  name: 'reference',
+  unary,
+  activationGrad,
+  binary,
+  where,
+  reduce,
+  argReduce,
+  matmul,
+  softmax,
+  cast,
+  transpose,
+  slice,
+  concat,
+  gather,
+  scatterAdd,
+  oneHot,
+  pad,
+  optimizerUpdate,
+};

@@ -1,0 +1,81 @@
+// Reference in-place optimizer updates (Keras 3 formulas), one call over all parameters.
+import type { OptimizerUpdate } from '../backend.js';
+
+type Step = (w: Float32Array, g: Float32Array, s: Float32Array[], h: Record<string, number>, f: Record<string, boolean>) => void;
+
+const steps: Record<string, Step> = {
+  // SGD: m = mu*m - lr*g; w += m (nesterov: w += mu*m - lr*g); plain: w -= lr*g.
+  sgd(w, g, s, h, f) {
+    const lr = h.learningRate;
+    const mu = h.momentum ?? 0;
+    if (mu === 0 || s.length === 0) {
+      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+      return;
+    }
+    const m = s[0];
+    for (let i = 0; i < w.length; i++) {
+      m[i] = mu * m[i] - lr * g[i];
+      w[i] += f.nesterov ? mu * m[i] - lr * g[i] : m[i];
+    }
+  },
+  // Adam: a = lr*sqrt(1-b2^t)/(1-b1^t); m += (g-m)(1-b1); v += (g^2-v)(1-b2); w -= a*m/(sqrt(v)+eps).
+  adam(w, g, s, h, f) {
+    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, iteration: t } = h;
+    const a = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
+    const [m, v, vhat] = s;
+    for (let i = 0; i < w.length; i++) {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+      let denom = v[i];
+      if (f.amsgrad) {
+        vhat[i] = Math.max(vhat[i], v[i]);
+        denom = vhat[i];
+      }
+      w[i] -= (a * m[i]) / (Math.sqrt(denom) + eps);
+    }
+  },
+  // RMSprop: v = rho v + (1-rho) g^2; centered subtracts mg^2; w -= lr*g/sqrt(v+eps) (optionally through momentum).
+  rmsprop(w, g, s, h, f) {
+    const { learningRate: lr, rho, epsilon: eps } = h;
+    const momentum = h.momentum ?? 0;
+    const v = s[0];
+    let k = 1;
+    const mom = momentum > 0 ? s[k++] : null;
+    const mg = f.centered ? s[k++] : null;
+    for (let i = 0; i < w.length; i++) {
+      v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
+      let denom = v[i];
+      if (mg) {
+        mg[i] = rho * mg[i] + (1 - rho) * g[i];
+        denom -= mg[i] * mg[i];
+      }
+      const inc = (lr * g[i]) / Math.sqrt(denom + eps);
+      if (mom) {
+        mom[i] = momentum * mom[i] + inc;
+        w[i] -= mom[i];
+      } else {
+        w[i] -= inc;
+      }
+    }
+  },
+};
+
+/** Registers the update rule of another optimizer kind (used by src/optimizers). */
+export function registerReferenceStep(kind: string, step: Step): void {
+  steps[kind] = step;
+}
+
+export function optimizerUpdate(u: OptimizerUpdate): void {
+  const step = steps[u.kind];
+  if (!step) throw new Error(`optimizerUpdate: no reference kernel for optimizer kind '${u.kind}'`);
+  const flags = u.flags ?? {};
+  const wd = u.hyper.weightDecay ?? 0;
+  for (let p = 0; p < u.params.length; p++) {
+    const w = u.params[p];
+    if (wd !== 0) {
+      const f = 1 - u.hyper.learningRate * wd;
+      for (let i = 0; i < w.length; i++) w[i] *= f;
+    }
+    step(w, u.grads[p], u.slots.map((slot) => slot[p]), u.hyper, flags);
+  }
+}

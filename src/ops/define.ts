@@ -1,0 +1,36 @@
+// defineOp: one place where an op's forward (on the backend) and its vjp (on tensors) are declared together.
+import { Tensor } from '../tensor/tensor.js';
+import type { Backend, RawTensor } from '../backend/backend.js';
+import { backend } from '../backend/registry.js';
+import { isRecording, recordOp } from '../autograd/tape.js';
+
+export interface OpContext<A> {
+  inputs: Tensor[];
+  output: Tensor;
+  attrs: A;
+}
+
+export interface OpSpec<A> {
+  name: string;
+  forward: (b: Backend, inputs: Tensor[], attrs: A) => RawTensor;
+  /** Gradients of the inputs given dy; omit for non-differentiable ops. */
+  vjp?: (dy: Tensor, ctx: OpContext<A>) => (Tensor | null)[];
+}
+
+export type Op<A> = (inputs: Tensor[], attrs: A) => Tensor;
+
+export function wrap(raw: RawTensor): Tensor {
+  // Always a fresh handle: the tape keys nodes by tensor id, so an op never returns its input object.
+  return new Tensor(raw.data, raw.shape, raw.dtype);
+}
+
+export function defineOp<A = Record<string, never>>(spec: OpSpec<A>): Op<A> {
+  const { name, forward, vjp } = spec;
+  return (inputs: Tensor[], attrs: A): Tensor => {
+    const output = wrap(forward(backend(), inputs, attrs));
+    if (isRecording()) {
+      recordOp(name, inputs, output, vjp ? (dy) => vjp(dy, { inputs, output, attrs }) : null);
+    }
+    return output;
+  };
+}

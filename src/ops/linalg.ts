@@ -1,0 +1,83 @@
+// Matrix products: matmul (transposes, batch dims) and the fused dense op (x @ kernel + bias, activation).
+import type { Tensor } from '../tensor/tensor.js';
+import type { ActivationOp } from '../backend/backend.js';
+import { floatOf, promote } from '../tensor/dtype.js';
+import { defineOp } from './define.js';
+import { toTensor, type Arg } from './convert.js';
+import { castTo, reshape, unbroadcast } from './layout.js';
+import { sum } from './reduce.js';
+import { activationGrad } from './activation.js';
+import { formatShape } from '../tensor/shape.js';
+
+interface MatmulAttrs { transposeA: boolean; transposeB: boolean }
+
+const matmulOp = defineOp<MatmulAttrs>({
+  name: 'matmul',
+  forward: (bk, [a, b], attrs) => bk.matmul(a, b, attrs),
+  vjp: (dy, { inputs: [a, b], attrs: { transposeA: ta, transposeB: tb } }) => {
+    let da: Tensor;
+    let db: Tensor;
+    if (!ta && !tb) {
+      da = mm(dy, b, false, true);
+      db = mm(a, dy, true, false);
+    } else if (!ta && tb) {
+      da = mm(dy, b, false, false);
+      db = mm(dy, a, true, false);
+    } else if (ta && !tb) {
+      da = mm(b, dy, false, true);
+      db = mm(a, dy, false, false);
+    } else {
+      da = mm(b, dy, true, true);
+      db = mm(dy, a, true, true);
+    }
+    return [unbroadcast(da, a.shape), unbroadcast(db, b.shape)];
+  },
+});
+
+function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  return matmulOp([a, b], { transposeA, transposeB });
+}
+
+/** Matrix product of the last two axes, broadcasting batch axes; rank-1 operands are promoted like numpy. */
+export function matmul(a: Arg, b: Arg, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
+  let ta = toTensor(a);
+  let tb = toTensor(b);
+  const dtype = floatOf(promote(ta.dtype, tb.dtype));
+  ta = castTo(ta, dtype);
+  tb = castTo(tb, dtype);
+  const vecA = ta.rank === 1;
+  const vecB = tb.rank === 1;
+  if (vecA) ta = reshape(ta, [1, ta.shape[0]]);
+  if (vecB) tb = reshape(tb, [tb.shape[0], 1]);
+  let out = mm(ta, tb, options.transposeA ?? false, options.transposeB ?? false);
+  if (vecA || vecB) out = reshape(out, out.shape.filter((_, i) => !((vecA && i === out.rank - 2) || (vecB && i === out.rank - 1))));
+  return out;
+}
+
+interface DenseAttrs { activation: ActivationOp; alpha?: number }
+
+// NOTE: the fused activations here have derivatives expressible from y alone, so the vjp never needs
+// the pre-activation (activationGrad receives y in place of x).
+const FUSABLE = new Set<ActivationOp>(['linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'tanh', 'leakyRelu']);
+
+const denseOp = defineOp<DenseAttrs>({
+  name: 'dense',
+  forward: (bk, [x, kernel, bias], { activation, alpha }) =>
+    bk.matmul(x, kernel, { bias, activation: activation === 'linear' ? undefined : activation, alpha }),
+  vjp: (dy, { inputs: [x, kernel, bias], output, attrs }) => {
+    const dz = attrs.activation === 'linear' ? dy : activationGrad([output, output, dy], { op: attrs.activation, alpha: attrs.alpha });
+    return [mm(dz, kernel, false, true), mm(x, dz, true, false), bias ? sum(dz, 0) : null];
+  },
+});
+
+/** activation(x @ kernel + bias) for x [batch, in], kernel [in, out], bias [out], in one fused kernel. */
+export function dense(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: ActivationOp = 'linear', alpha?: number): Tensor {
+  if (x.rank !== 2 || kernel.rank !== 2 || x.shape[1] !== kernel.shape[0]) {
+    throw new Error(`dense: expected x [batch, ${kernel.shape[0]}] for a kernel of shape ${formatShape(kernel.shape)}, received ${formatShape(x.shape)}`);
+  }
+  if (!FUSABLE.has(activation) || (activation === 'leakyRelu' && (alpha ?? 0.2) <= 0)) {
+    throw new Error(`dense: activation '${activation}' cannot be fused; apply it after a linear dense`);
+  }
+  const inputs = bias ? [x, kernel, bias] : [x, kernel];
+  return denseOp(inputs, { activation, alpha });
+}

@@ -1,0 +1,17 @@
+// describeEachBackend: runs one suite on every backend available here (TensorFlow.js' pattern).
+import { describe, before, after } from 'node:test';
+import { availableBackends, getBackend, setBackend } from '../../src/backend/registry.js';
+
+export function describeEachBackend(name: string, fn: (backendName: string) => void): void {
+  for (const b of availableBackends()) {
+    describe(`${name} [${b}]`, () => {
+      let previous: 'native' | 'reference' = 'reference';
+      before(() => {
+        previous = getBackend();
+        setBackend(b);
+      });
+      after(() => setBackend(previous));
+      fn(b);
+    });
+  }
+}
