@@ -1,10 +1,24 @@
-// npm install hook: builds the native addon from source; on any failure, warns once and lets the
-// install succeed (layerwise then runs on the reference backend).
+// npm install hook: builds the native addon from source (native/binding.gyp into native/build/, away from
+// tsc's build/); on any failure, warns once and lets the install succeed (the reference backend then runs).
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
-if (!existsSync('binding.gyp')) process.exit(0);
-const r = spawnSync(process.execPath, ['node_modules/node-gyp/bin/node-gyp.js', 'rebuild', '-j', '2'], { stdio: 'inherit' });
+if (!existsSync('native/binding.gyp')) process.exit(0);
+let gyp = 'node_modules/node-gyp/bin/node-gyp.js';
+try {
+  gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
+} catch {
+  // keep the default path
+}
+const args = [gyp, 'rebuild', '-j', '2', '--directory', 'native'];
+// Offline builds: use the headers installed beside this node (e.g. /usr/include/node) unless npm set nodedir.
+const prefix = dirname(dirname(process.execPath));
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+  args.push(`--nodedir=${prefix}`);
+}
+const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 if (r.status !== 0) {
   console.warn('layerwise: the native backend could not be built; falling back to the reference backend (pure TypeScript, slower).');
 }

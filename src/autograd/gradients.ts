@@ -13,6 +13,13 @@ function sourceTensor(s: Source): Tensor {
 
 /** Walks the tape backward from `target`, returning d(sum of target)/d(source) for each source. */
 export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[], seed?: Tensor): Tensor[] {
+  const blockedBy = tape.tracked.has(target.id) ? undefined : tape.blocked.get(target.id);
+  if (blockedBy !== undefined) {
+    throw new Error(
+      `Cannot compute the gradient through '${blockedBy}': it is not differentiable, and the value being ` +
+      'differentiated depends on the sources only through it (use a differentiable op, or wrap that use in noGrad)',
+    );
+  }
   return noGrad(() => {
     const grads = new Map<number, Tensor>();
     grads.set(target.id, seed ?? ones(target.shape, target.dtype === 'float64' ? 'float64' : 'float32'));

@@ -1,5 +1,6 @@
 // The tape: op nodes recorded while a gradient computation is active, then walked backward.
 import type { Tensor } from '../tensor/tensor.js';
+import { isFloat } from '../tensor/dtype.js';
 
 export type Vjp = (dy: Tensor) => (Tensor | null)[];
 
@@ -14,6 +15,8 @@ export interface OpNode {
 export class Tape {
   readonly nodes: OpNode[] = [];
   readonly tracked = new Set<number>();
+  /** Tensors that depend on a watched tensor only through a non-differentiable op, mapped to that op's name. */
+  readonly blocked = new Map<number, string>();
   /** Auto-watch trainable variables read while this tape is active (GradientTape semantics). */
   constructor(readonly watchAccessedVariables = false) {}
 
@@ -38,13 +41,29 @@ export function isRecording(): boolean {
   return active.length > 0 && pauseDepth === 0;
 }
 
-/** Records an op on every active tape that tracks one of its inputs. */
+/**
+ * Records an op on every active tape that tracks one of its inputs. Like PyTorch, only float outputs of
+ * differentiable ops carry gradients: other outputs (argmax, comparisons, casts to integers) are marked blocked,
+ * so differentiating a value that depends on the sources only through them is a clear error, not silent zeros.
+ */
 export function recordOp(name: string, inputs: Tensor[], output: Tensor, vjp: Vjp | null): void {
   if (pauseDepth > 0) return;
   for (const tape of active) {
     if (inputs.some((x) => tape.tracked.has(x.id))) {
-      tape.nodes.push({ name, inputs, output, vjp });
-      tape.tracked.add(output.id);
+      if (vjp && isFloat(output.dtype)) {
+        tape.nodes.push({ name, inputs, output, vjp });
+        tape.tracked.add(output.id);
+      } else {
+        tape.blocked.set(output.id, vjp ? `${name} (to ${output.dtype})` : name);
+      }
+    } else if (tape.blocked.size > 0) {
+      for (const x of inputs) {
+        const why = tape.blocked.get(x.id);
+        if (why !== undefined) {
+          tape.blocked.set(output.id, why);
+          break;
+        }
+      }
     }
   }
 }

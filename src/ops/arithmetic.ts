@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { BinaryOp } from '../backend/backend.js';
 import { floatOf, isFloat, type DType } from '../tensor/dtype.js';
-import { shapesEqual } from '../tensor/shape.js';
+import { broadcastShapes, shapesEqual } from '../tensor/shape.js';
 import { defineOp } from './define.js';
 import { operands, toTensor, type Arg } from './convert.js';
 import { castTo, unbroadcast } from './layout.js';
@@ -13,7 +13,10 @@ interface BinAttrs { op: BinaryOp; dtype: DType }
 function binaryOp(name: BinaryOp, vjp?: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null]) {
   return defineOp<BinAttrs>({
     name,
-    forward: (bk, [a, b], { op, dtype }) => bk.binary(op, a, b, dtype),
+    forward: (bk, [a, b], { op, dtype }) => {
+      broadcastShapes(a.shape, b.shape, op);
+      return bk.binary(op, a, b, dtype);
+    },
     vjp: vjp
       ? (dy, { inputs: [a, b], output }) => {
         const [da, db] = vjp(dy, a, b, output);
@@ -27,9 +30,10 @@ const addOp = binaryOp('add', (dy) => [dy, dy]);
 const subOp = binaryOp('sub', (dy) => [dy, neg(dy)]);
 const mulOp = binaryOp('mul', (dy, a, b) => [mul(dy, b), mul(dy, a)]);
 const divOp = binaryOp('div', (dy, a, b) => [div(dy, b), neg(div(mul(dy, a), mul(b, b)))]);
-// NOTE: d(a^b)/db = a^b log(a) is taken as 0 where a <= 0 (the log is undefined there), as PyTorch does for a = 0.
+// NOTE: d(a^b)/db = a^b log(a) is taken as 0 where a <= 0 (the log is undefined there): PyTorch agrees at a = 0
+// but gives NaN for a < 0; TensorFlow also gives 0. d(a^b)/da is 0 where b = 0 (PyTorch; avoids 0 * 0^-1 = NaN).
 const powOp = binaryOp('pow', (dy, a, b, y) => [
-  mul(dy, mul(b, pow(a, sub(b, 1)))),
+  mul(dy, where(equal(b, 0), 0, mul(b, pow(a, sub(b, 1))))),
   mul(dy, where(greater(a, 0), mul(y, log(a)), 0)),
 ]);
 // NOTE: ties send the whole gradient to `a` (TensorFlow/Keras), not half to each (PyTorch).
@@ -41,8 +45,9 @@ const minimumOp = binaryOp('minimum', (dy, a, b) => {
   const m = lessEqual(a, b);
   return [where(m, dy, 0), where(m, 0, dy)];
 });
-const modOp = binaryOp('mod');
-const floorDivOp = binaryOp('floorDiv');
+// NOTE: mod(a, b) = a - floor(a / b) * b, so d/da = 1 and d/db = -floor(a / b) (PyTorch's remainder); floorDiv is flat.
+const modOp = binaryOp('mod', (dy, a, b) => [dy, neg(mul(dy, floorDiv(a, b)))]);
+const floorDivOp = binaryOp('floorDiv', (dy) => [mul(dy, 0), mul(dy, 0)]);
 
 function arith(op: (inputs: Tensor[], attrs: BinAttrs) => Tensor, name: BinaryOp, a: Arg, b: Arg, toFloat = false): Tensor {
   const [ta, tb, common] = operands(a, b);
@@ -84,7 +89,10 @@ export function neg(x: Arg): Tensor {
 
 const whereOp = defineOp({
   name: 'where',
-  forward: (bk, [c, a, b]) => bk.where(c, a, b),
+  forward: (bk, [c, a, b]) => {
+    broadcastShapes(c.shape, broadcastShapes(a.shape, b.shape, 'where (a and b)'), 'where (cond and values)');
+    return bk.where(c, a, b);
+  },
   vjp: (dy, { inputs: [c, a, b] }) => [
     null,
     isFloat(a.dtype) ? unbroadcast(whereRaw(c, dy, 0), a.shape) : null,

@@ -79,7 +79,7 @@ export function slice(x: Arg, begin: readonly number[], size?: readonly number[]
     if (b[i] < 0 || s[i] < 0 || b[i] + s[i] > t.shape[i]) {
       throw new Error(
         `slice: out of range on axis ${i}: begin ${begin[i] ?? 0}, size ${size?.[i] ?? -1} for a dimension of ${t.shape[i]} ` +
-        `(tensor shape ${formatShape(t.shape)})`,
+        `(expected 0 <= begin and begin + size <= ${t.shape[i]}; tensor shape ${formatShape(t.shape)})`,
       );
     }
   }
@@ -178,13 +178,17 @@ function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: Shape
 /** Takes the entries at `indices` along `axis` (numpy take). */
 export function gather(x: Arg, indices: Arg, axis = 0): Tensor {
   const t = toTensor(x);
-  const idx = castTo(indices instanceof Tensor ? indices : toTensor(indices, 'int32'), 'int32');
+  const raw = indices instanceof Tensor ? indices : toTensor(indices, 'int32');
   const ax = normalizeAxis(axis, t.rank, 'gather');
   const n = t.shape[ax];
-  for (const i of idx.data) {
-    if (i < -n || i >= n) throw new Error(`gather: index ${i} is out of range for axis ${ax} of size ${n} (shape ${formatShape(t.shape)})`);
+  // NOTE: float index tensors are accepted when integer-valued (labels often arrive as float32); fractions are rejected.
+  for (const i of raw.data) {
+    if (!Number.isInteger(i)) throw new Error(`gather: expected integer indices, received ${i} (indices dtype ${raw.dtype})`);
+    if (i < -n || i >= n) {
+      throw new Error(`gather: index ${i} is out of range for axis ${ax} of size ${n} (expected -${n} <= index < ${n}; shape ${formatShape(t.shape)})`);
+    }
   }
-  return gatherOp([t, idx], { axis: ax });
+  return gatherOp([t, castTo(raw, 'int32')], { axis: ax });
 }
 
 /** Rows of `x` where `mask` is true; mask's shape must equal the leading dimensions of x. */

@@ -7,7 +7,7 @@ import { toTensor, type Arg } from './convert.js';
 import { castTo, reshape, unbroadcast } from './layout.js';
 import { sum } from './reduce.js';
 import { activationGrad } from './activation.js';
-import { formatShape } from '../tensor/shape.js';
+import { broadcastShapes, formatShape } from '../tensor/shape.js';
 
 interface MatmulAttrs { transposeA: boolean; transposeB: boolean }
 
@@ -38,6 +38,17 @@ function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Ten
   return matmulOp([a, b], { transposeA, transposeB });
 }
 
+/** Validates before the backend runs, so every backend reports shape errors the same way. */
+function checkMatmulShapes(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): void {
+  const k = transposeA ? a[a.length - 2] : a[a.length - 1];
+  const k2 = transposeB ? b[b.length - 1] : b[b.length - 2];
+  const shapes = `${formatShape(a)}${transposeA ? ' (transposed)' : ''} and ${formatShape(b)}${transposeB ? ' (transposed)' : ''}`;
+  if (k !== k2) {
+    throw new Error(`matmul: expected the inner dimensions to match, received shapes ${shapes} (inner dimensions ${k} vs ${k2})`);
+  }
+  broadcastShapes(a.slice(0, -2), b.slice(0, -2), `matmul: batch dimensions of ${shapes}`);
+}
+
 /** Matrix product of the last two axes, broadcasting batch axes; rank-1 operands are promoted like numpy. */
 export function matmul(a: Arg, b: Arg, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
   let ta = toTensor(a);
@@ -47,8 +58,12 @@ export function matmul(a: Arg, b: Arg, options: { transposeA?: boolean; transpos
   tb = castTo(tb, dtype);
   const vecA = ta.rank === 1;
   const vecB = tb.rank === 1;
+  if (ta.rank === 0 || tb.rank === 0) {
+    throw new Error(`matmul: expected operands of rank >= 1, received shapes ${formatShape(ta.shape)} and ${formatShape(tb.shape)}`);
+  }
   if (vecA) ta = reshape(ta, [1, ta.shape[0]]);
   if (vecB) tb = reshape(tb, [tb.shape[0], 1]);
+  checkMatmulShapes(ta.shape, tb.shape, options.transposeA ?? false, options.transposeB ?? false);
   let out = mm(ta, tb, options.transposeA ?? false, options.transposeB ?? false);
   if (vecA || vecB) out = reshape(out, out.shape.filter((_, i) => !((vecA && i === out.rank - 2) || (vecB && i === out.rank - 1))));
   return out;

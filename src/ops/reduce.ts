@@ -6,7 +6,7 @@ import { normalizeAxes, normalizeAxis, reducedShape } from '../tensor/shape.js';
 import { defineOp } from './define.js';
 import { toTensor, type Arg } from './convert.js';
 import { broadcastTo, castTo, reshape } from './layout.js';
-import { div, equal, mul, sub } from './arithmetic.js';
+import { div, equal, mul, sub, where } from './arithmetic.js';
 import { exp, log, square } from './unary.js';
 
 export type Axis = number | readonly number[] | null | undefined;
@@ -39,7 +39,15 @@ const extremumVjp = (dy: Tensor, x: Tensor, y: Tensor, axes: number[]): Tensor =
 };
 export const max = reduceOp('max', extremumVjp);
 export const min = reduceOp('min', extremumVjp);
-export const prod = reduceOp('prod', (dy, x, y, axes) => div(mul(expandBack(dy, x, axes), expandBack(y, x, axes)), x));
+// NOTE: d prod / d x_i = prod of the others; y / x_i is that only where x_i != 0. At a zero, the product of the others
+// is the product of the non-zero entries if it is the only zero, else 0 (PyTorch's prod_backward).
+export const prod = reduceOp('prod', (dy, x, y, axes) => {
+  const isZero = equal(x, 0);
+  const zeroCount = sum(castTo(isZero, 'int32'), axes, true);
+  const othersAtZero = where(equal(zeroCount, 1), prod(where(isZero, 1, x), axes, true), 0);
+  const others = where(isZero, expandBack(othersAtZero, x, axes), div(expandBack(y, x, axes), x));
+  return mul(expandBack(dy, x, axes), others);
+});
 
 /** Mean over axes (integers give float32). */
 export function mean(x: Arg, axis?: Axis, keepDims = false): Tensor {

@@ -58,6 +58,54 @@ const steps: Record<string, Step> = {
       }
     }
   },
+  // Adagrad: acc += g^2; w -= lr*g/sqrt(acc+eps).
+  adagrad(w, g, s, h) {
+    const { learningRate: lr, epsilon: eps } = h;
+    const acc = s[0];
+    for (let i = 0; i < w.length; i++) {
+      acc[i] += g[i] * g[i];
+      w[i] -= (lr * g[i]) / Math.sqrt(acc[i] + eps);
+    }
+  },
+  // Adamax: m += (g-m)(1-b1); u = max(b2*u, |g|); w -= lr*m/((1-b1^t)(u+eps)).
+  adamax(w, g, s, h) {
+    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, iteration: t } = h;
+    const c = 1 - Math.pow(b1, t);
+    const [m, u] = s;
+    for (let i = 0; i < w.length; i++) {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      u[i] = Math.max(b2 * u[i], Math.abs(g[i]));
+      w[i] -= (lr * m[i]) / (c * (u[i] + eps));
+    }
+  },
+  // Nadam: u_t = b1(1-0.5*0.96^t); m_hat = u_{t+1} m/(1-P u_{t+1}) + (1-u_t) g/(1-P) with P = u_product (already times u_t);
+  // v_hat = v/(1-b2^t); w -= lr*m_hat/(sqrt(v_hat)+eps).
+  nadam(w, g, s, h) {
+    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, iteration: t, uProduct: p } = h;
+    const ut = b1 * (1 - 0.5 * Math.pow(0.96, t));
+    const ut1 = b1 * (1 - 0.5 * Math.pow(0.96, t + 1));
+    const p1 = p * ut1;
+    const b2p = Math.pow(b2, t);
+    const [m, v] = s;
+    for (let i = 0; i < w.length; i++) {
+      m[i] += (g[i] - m[i]) * (1 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+      const mHat = (ut1 * m[i]) / (1 - p1) + ((1 - ut) * g[i]) / (1 - p);
+      const vHat = v[i] / (1 - b2p);
+      w[i] -= (mHat * lr) / (Math.sqrt(vHat) + eps);
+    }
+  },
+  // Adadelta: Eg = rho Eg + (1-rho) g^2; d = -sqrt(Ed+eps) g / sqrt(Eg+eps); Ed = rho Ed + (1-rho) d^2; w += lr*d.
+  adadelta(w, g, s, h) {
+    const { learningRate: lr, rho, epsilon: eps } = h;
+    const [eg, ed] = s;
+    for (let i = 0; i < w.length; i++) {
+      eg[i] = rho * eg[i] + (1 - rho) * g[i] * g[i];
+      const d = -(Math.sqrt(ed[i] + eps) * g[i]) / Math.sqrt(eg[i] + eps);
+      ed[i] = rho * ed[i] + (1 - rho) * d * d;
+      w[i] += lr * d;
+    }
+  },
 };
 
 /** Registers the update rule of another optimizer kind (used by src/optimizers). */

@@ -1,0 +1,222 @@
+// N-API boundary of the native backend: unwraps typed arrays and numbers, checks bounds, calls the kernels.
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "gemm.h"
+#include "kernels.h"
+#include "threadpool.h"
+
+namespace {
+
+using F32 = Napi::TypedArrayOf<float>;
+
+bool fail(const Napi::Env& env, const std::string& msg) {
+  Napi::TypeError::New(env, "layerwise native: " + msg).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool isF32(const Napi::Value& v) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
+}
+
+bool getF32(const Napi::CallbackInfo& info, size_t i, F32* out, const char* what) {
+  if (!isF32(info[i])) return fail(info.Env(), std::string(what) + ": expected a Float32Array");
+  *out = info[i].As<F32>();
+  return true;
+}
+
+long num(const Napi::CallbackInfo& info, size_t i) { return static_cast<long>(info[i].As<Napi::Number>().Int64Value()); }
+double dnum(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
+
+// gemm(a, offA, b, offB, c, offC, m, n, k, transA, transB, bias|null, act, alpha)
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 14) return fail(env, "gemm: expected 14 arguments"), env.Undefined();
+  F32 a, b, c;
+  if (!getF32(info, 0, &a, "gemm a") || !getF32(info, 2, &b, "gemm b") || !getF32(info, 4, &c, "gemm c"))
+    return env.Undefined();
+  const long offA = num(info, 1), offB = num(info, 3), offC = num(info, 5);
+  const long m = num(info, 6), n = num(info, 7), k = num(info, 8);
+  const bool ta = info[9].ToBoolean(), tb = info[10].ToBoolean();
+  if (m < 0 || n < 0 || k < 0 || offA < 0 || offB < 0 || offC < 0 ||
+      offA + m * k > static_cast<long>(a.ElementLength()) || offB + k * n > static_cast<long>(b.ElementLength()) ||
+      offC + m * n > static_cast<long>(c.ElementLength())) {
+    return fail(env, "gemm: operand sizes do not match m, n, k"), env.Undefined();
+  }
+  lw::Epilogue ep;
+  if (isF32(info[11])) {
+    F32 bias = info[11].As<F32>();
+    if (static_cast<long>(bias.ElementLength()) < n) return fail(env, "gemm: bias shorter than n"), env.Undefined();
+    ep.bias = bias.Data();
+  }
+  ep.act = static_cast<int>(num(info, 12));
+  ep.alpha = static_cast<float>(dnum(info, 13));
+  const long rsa = ta ? 1 : k, csa = ta ? m : 1;
+  const long rsb = tb ? 1 : n, csb = tb ? k : 1;
+  lw::sgemm(m, n, k, a.Data() + offA, rsa, csa, b.Data() + offB, rsb, csb, c.Data() + offC, n, ep);
+  return env.Undefined();
+}
+
+// unary(op, x, y, alpha)
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, y;
+  if (!getF32(info, 1, &x, "unary x") || !getF32(info, 2, &y, "unary y")) return env.Undefined();
+  if (y.ElementLength() < x.ElementLength()) return fail(env, "unary: output too short"), env.Undefined();
+  lw::unary(static_cast<int>(num(info, 0)), x.Data(), y.Data(), static_cast<long>(x.ElementLength()),
+            static_cast<float>(dnum(info, 3)));
+  return env.Undefined();
+}
+
+// activationGrad(act, x, y, dy, out, alpha)
+Napi::Value ActivationGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, y, dy, out;
+  if (!getF32(info, 1, &x, "activationGrad x") || !getF32(info, 2, &y, "activationGrad y") ||
+      !getF32(info, 3, &dy, "activationGrad dy") || !getF32(info, 4, &out, "activationGrad out"))
+    return env.Undefined();
+  const size_t n = dy.ElementLength();
+  if (x.ElementLength() < n || y.ElementLength() < n || out.ElementLength() < n)
+    return fail(env, "activationGrad: operands differ in length"), env.Undefined();
+  lw::activationGrad(static_cast<int>(num(info, 0)), x.Data(), y.Data(), dy.Data(), out.Data(), static_cast<long>(n),
+                     static_cast<float>(dnum(info, 5)));
+  return env.Undefined();
+}
+
+bool longs(const Napi::Value& v, std::vector<long>* out) {
+  if (!v.IsArray()) return false;
+  Napi::Array arr = v.As<Napi::Array>();
+  out->resize(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); i++) (*out)[i] = static_cast<long>(arr.Get(i).As<Napi::Number>().Int64Value());
+  return true;
+}
+
+// binary(op, a, b, out, shape[], stridesA[], stridesB[])
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 a, b, out;
+  if (!getF32(info, 1, &a, "binary a") || !getF32(info, 2, &b, "binary b") || !getF32(info, 3, &out, "binary out"))
+    return env.Undefined();
+  std::vector<long> shape, sa, sb;
+  if (!longs(info[4], &shape) || !longs(info[5], &sa) || !longs(info[6], &sb) || sa.size() != shape.size() ||
+      sb.size() != shape.size())
+    return fail(env, "binary: expected shape and stride arrays of one rank"), env.Undefined();
+  long total = 1, lastA = 0, lastB = 0;
+  for (size_t d = 0; d < shape.size(); d++) {
+    total *= shape[d];
+    if (shape[d] > 0) {
+      lastA += (shape[d] - 1) * sa[d];
+      lastB += (shape[d] - 1) * sb[d];
+    }
+  }
+  if (total == 0) return env.Undefined();
+  if (static_cast<long>(out.ElementLength()) < total || lastA >= static_cast<long>(a.ElementLength()) ||
+      lastB >= static_cast<long>(b.ElementLength()))
+    return fail(env, "binary: strides exceed the operands"), env.Undefined();
+  if (shape.empty()) {
+    shape.push_back(1);
+    sa.push_back(0);
+    sb.push_back(0);
+  }
+  lw::binary(static_cast<int>(num(info, 0)), a.Data(), b.Data(), out.Data(), shape.data(), sa.data(), sb.data(),
+             static_cast<int>(shape.size()));
+  return env.Undefined();
+}
+
+// reduce(op, x, out, outer, r, inner)
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, out;
+  if (!getF32(info, 1, &x, "reduce x") || !getF32(info, 2, &out, "reduce out")) return env.Undefined();
+  const long outer = num(info, 3), r = num(info, 4), inner = num(info, 5);
+  if (outer * r * inner > static_cast<long>(x.ElementLength()) ||
+      outer * inner > static_cast<long>(out.ElementLength()) || r < 1)
+    return fail(env, "reduce: sizes do not match"), env.Undefined();
+  lw::reduce3(static_cast<int>(num(info, 0)), x.Data(), out.Data(), outer, r, inner);
+  return env.Undefined();
+}
+
+// softmax(x, out, rows, n, log)
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, out;
+  if (!getF32(info, 0, &x, "softmax x") || !getF32(info, 1, &out, "softmax out")) return env.Undefined();
+  const long rows = num(info, 2), n = num(info, 3);
+  if (rows * n > static_cast<long>(x.ElementLength()) || rows * n > static_cast<long>(out.ElementLength()))
+    return fail(env, "softmax: sizes do not match"), env.Undefined();
+  lw::softmaxRows(x.Data(), out.Data(), rows, n, info[4].ToBoolean());
+  return env.Undefined();
+}
+
+// optimizer(kind, params[], grads[], slots[k][i], hyper[lr, momentum, beta1, beta2, epsilon, rho, wd, iteration], flags)
+Napi::Value Optimizer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int kind = static_cast<int>(num(info, 0));
+  if (!info[1].IsArray() || !info[2].IsArray() || !info[3].IsArray() || !info[4].IsArray())
+    return fail(env, "optimizer: expected arrays"), env.Undefined();
+  Napi::Array params = info[1].As<Napi::Array>(), grads = info[2].As<Napi::Array>(), slots = info[3].As<Napi::Array>();
+  Napi::Array hyper = info[4].As<Napi::Array>();
+  lw::OptHyper h;
+  auto hv = [&](uint32_t i) { return hyper.Get(i).As<Napi::Number>().DoubleValue(); };
+  h.lr = static_cast<float>(hv(0));
+  h.momentum = static_cast<float>(hv(1));
+  h.beta1 = static_cast<float>(hv(2));
+  h.beta2 = static_cast<float>(hv(3));
+  h.epsilon = static_cast<float>(hv(4));
+  h.rho = static_cast<float>(hv(5));
+  h.weightDecay = static_cast<float>(hv(6));
+  h.iteration = hv(7);
+  const long flags = num(info, 5);
+  h.nesterov = flags & 1;
+  h.amsgrad = flags & 2;
+  h.centered = flags & 4;
+  const uint32_t np = params.Length(), ns = slots.Length();
+  if (grads.Length() != np) return fail(env, "optimizer: params and grads differ in count"), env.Undefined();
+  std::vector<Napi::Array> slotArrays;
+  for (uint32_t k = 0; k < ns; k++) slotArrays.push_back(slots.Get(k).As<Napi::Array>());
+  std::vector<float*> sp(ns);
+  for (uint32_t p = 0; p < np; p++) {
+    Napi::Value wv = params.Get(p), gv = grads.Get(p);
+    if (!isF32(wv) || !isF32(gv)) return fail(env, "optimizer: params and grads must be Float32Arrays"), env.Undefined();
+    F32 w = wv.As<F32>(), g = gv.As<F32>();
+    const size_t n = w.ElementLength();
+    if (g.ElementLength() != n) return fail(env, "optimizer: a gradient differs in length from its parameter"), env.Undefined();
+    for (uint32_t k = 0; k < ns; k++) {
+      Napi::Value sv = slotArrays[k].Get(p);
+      if (!isF32(sv) || sv.As<F32>().ElementLength() != n)
+        return fail(env, "optimizer: a slot differs in length from its parameter"), env.Undefined();
+      sp[k] = sv.As<F32>().Data();
+    }
+    lw::optimizerStep(kind, w.Data(), g.Data(), sp.data(), static_cast<int>(ns), static_cast<long>(n), h);
+  }
+  return env.Undefined();
+}
+
+Napi::Value NumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), lw::ThreadPool::get().size());
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("activationGrad", Napi::Function::New(env, ActivationGrad));
+  exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("reduce", Napi::Function::New(env, Reduce));
+  exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("optimizer", Napi::Function::New(env, Optimizer));
+  exports.Set("numThreads", Napi::Function::New(env, NumThreads));
+#if defined(__AVX512F__)
+  exports.Set("simd", Napi::String::New(env, "avx512"));
+#elif defined(__AVX2__)
+  exports.Set("simd", Napi::String::New(env, "avx2"));
+#else
+  exports.Set("simd", Napi::String::New(env, "generic"));
+#endif
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(layerwise, Init)

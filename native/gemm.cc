@@ -1,0 +1,228 @@
+// SGEMM: Goto-style blocking (KC x NC B blocks, MC x KC A blocks), an 8 x 48 AVX-512 micro-kernel
+// (8 x 16 generic fallback), unpacked B for short-M products, fused bias + activation on the last K block.
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "simd.h"
+#include "threadpool.h"
+
+namespace lw {
+namespace {
+
+constexpr long MR = 8;
+#if LW_AVX512
+constexpr long NR = 48;  // 3 zmm vectors per row
+#else
+constexpr long NR = 16;
+#endif
+constexpr long KC = 256;
+constexpr long MC = 256;
+constexpr long NC = 528;     // multiple of NR and 16
+constexpr long SMALL_M = 64;  // at or below this, B is read in place when its rows are contiguous
+
+/** A growable, 64-byte aligned, per-thread scratch buffer (no allocation churn). */
+struct Scratch {
+  float* p = nullptr;
+  long cap = 0;
+  float* get(long n) {
+    if (n > cap) {
+      std::free(p);
+      cap = n;
+      p = static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64));
+    }
+    return p;
+  }
+};
+
+thread_local Scratch tlsA;
+thread_local Scratch tlsB;
+
+/** Packs A[i0:i0+mc, p0:p0+kc] into MR-row panels: panel r holds a[p*MR + i], zero-padded rows. */
+void packA(const float* A, long rsa, long csa, long i0, long mc, long p0, long kc, float* dst) {
+  for (long ir = 0; ir < mc; ir += MR) {
+    const long mr = std::min(MR, mc - ir);
+    float* d = dst + ir * kc;
+    if (csa == 1) {
+      for (long i = 0; i < mr; i++) {
+        const float* s = A + (i0 + ir + i) * rsa + p0;
+        for (long p = 0; p < kc; p++) d[p * MR + i] = s[p];
+      }
+      for (long i = mr; i < MR; i++)
+        for (long p = 0; p < kc; p++) d[p * MR + i] = 0.f;
+    } else {
+      for (long p = 0; p < kc; p++) {
+        const float* s = A + (i0 + ir) * rsa + (p0 + p) * csa;
+        long i = 0;
+        for (; i < mr; i++) d[p * MR + i] = s[i * rsa];
+        for (; i < MR; i++) d[p * MR + i] = 0.f;
+      }
+    }
+  }
+}
+
+inline long roundUp16(long w) { return (w + 15) & ~15L; }
+
+/** Packs B[p0:p0+kc, j0:j0+nc] into NR-column panels of kc x roundUp16(w) (zero-padded columns). */
+void packB(const float* B, long rsb, long csb, long p0, long kc, long j0, long nc, float* dst) {
+  for (long jr = 0; jr < nc; jr += NR) {
+    const long w = std::min(NR, nc - jr);
+    const long wp = roundUp16(w);
+    float* d = dst + jr * kc;
+    if (csb == 1) {
+      for (long p = 0; p < kc; p++) {
+        const float* s = B + (p0 + p) * rsb + j0 + jr;
+        std::memcpy(d + p * wp, s, w * sizeof(float));
+        for (long j = w; j < wp; j++) d[p * wp + j] = 0.f;
+      }
+    } else {
+      for (long j = 0; j < w; j++) {
+        const float* s = B + (p0)*rsb + (j0 + jr + j) * csb;
+        for (long p = 0; p < kc; p++) d[p * wp + j] = s[p * rsb];
+      }
+      for (long p = 0; p < kc; p++)
+        for (long j = w; j < wp; j++) d[p * wp + j] = 0.f;
+    }
+  }
+}
+
+#if LW_AVX512
+/** C tile [mr x w] (+)= a-panel (kc x MR) * b (kc rows of NV*16, row stride ldb); epilogue when last. */
+template <int NV>
+void kernel(long kc, const float* __restrict a, const float* __restrict b, long ldb, float* c, long ldc, long mr,
+            long w, bool accumulate, bool last, const Epilogue& ep, long j0) {
+  __m512 acc[MR][NV];
+  for (int i = 0; i < MR; i++)
+    for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+  const __mmask16 lastMask = tailMask(w - (NV - 1) * 16);
+#pragma GCC unroll 2
+  for (long p = 0; p < kc; p++) {
+    __m512 bv[NV];
+    for (int v = 0; v < NV - 1; v++) bv[v] = _mm512_loadu_ps(b + v * 16);
+    bv[NV - 1] = _mm512_maskz_loadu_ps(lastMask, b + (NV - 1) * 16);
+    for (int i = 0; i < MR; i++) {
+      const __m512 av = _mm512_set1_ps(a[i]);
+      for (int v = 0; v < NV; v++) acc[i][v] = _mm512_fmadd_ps(av, bv[v], acc[i][v]);
+    }
+    a += MR;
+    b += ldb;
+  }
+  for (long i = 0; i < mr; i++) {
+    float* ci = c + i * ldc;
+    for (int v = 0; v < NV; v++) {
+      const __mmask16 m = v == NV - 1 ? lastMask : static_cast<__mmask16>(0xffff);
+      __m512 r = acc[i][v];
+      if (accumulate) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, ci + v * 16));
+      if (last) {
+        if (ep.bias) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, ep.bias + j0 + v * 16));
+        if (ep.act) r = act512(ep.act, r, ep.alpha);
+      }
+      _mm512_mask_storeu_ps(ci + v * 16, m, r);
+    }
+  }
+}
+
+void microKernel(long kc, const float* a, const float* b, long ldb, float* c, long ldc, long mr, long w,
+                 bool accumulate, bool last, const Epilogue& ep, long j0) {
+  const long nv = (w + 15) / 16;
+  if (nv == 3) kernel<3>(kc, a, b, ldb, c, ldc, mr, w, accumulate, last, ep, j0);
+  else if (nv == 2) kernel<2>(kc, a, b, ldb, c, ldc, mr, w, accumulate, last, ep, j0);
+  else kernel<1>(kc, a, b, ldb, c, ldc, mr, w, accumulate, last, ep, j0);
+}
+#else
+void microKernel(long kc, const float* a, const float* b, long ldb, float* c, long ldc, long mr, long w,
+                 bool accumulate, bool last, const Epilogue& ep, long j0) {
+  float acc[MR][NR] = {};
+  for (long p = 0; p < kc; p++) {
+    for (long i = 0; i < MR; i++)
+      for (long j = 0; j < NR; j++) acc[i][j] += a[i] * (j < w ? b[j] : 0.f);
+    a += MR;
+    b += ldb;
+  }
+  for (long i = 0; i < mr; i++) {
+    float* ci = c + i * ldc;
+    for (long j = 0; j < w; j++) {
+      float r = acc[i][j] + (accumulate ? ci[j] : 0.f);
+      if (last) {
+        if (ep.bias) r += ep.bias[j0 + j];
+        if (ep.act) r = actScalar(ep.act, r, ep.alpha);
+      }
+      ci[j] = r;
+    }
+  }
+}
+#endif
+
+/** Serial GEMM over the block [m0,m1) x [n0,n1) of C. */
+void gemmBlock(long m0, long m1, long n0, long n1, long K, const float* A, long rsa, long csa, const float* B,
+               long rsb, long csb, float* C, long ldc, const Epilogue& ep) {
+  const long mTotal = m1 - m0;
+  const bool direct = csb == 1 && mTotal <= SMALL_M;
+  float* bufA = tlsA.get(std::min(MC, ((mTotal + MR - 1) / MR) * MR) * KC);
+  float* bufB = direct ? nullptr : tlsB.get(KC * (NC + 16));
+  for (long pc = 0; pc < K; pc += KC) {
+    const long kc = std::min(KC, K - pc);
+    const bool accumulate = pc > 0;
+    const bool last = pc + kc == K;
+    for (long jc = n0; jc < n1; jc += NC) {
+      const long nc = std::min(NC, n1 - jc);
+      if (!direct) packB(B, rsb, csb, pc, kc, jc, nc, bufB);
+      for (long ic = m0; ic < m1; ic += MC) {
+        const long mc = std::min(MC, m1 - ic);
+        packA(A, rsa, csa, ic, mc, pc, kc, bufA);
+        for (long ir = 0; ir < mc; ir += MR) {
+          const long mr = std::min(MR, mc - ir);
+          for (long jr = 0; jr < nc; jr += NR) {
+            const long w = std::min(NR, nc - jr);
+            const float* bp = direct ? B + pc * rsb + jc + jr : bufB + jr * kc;
+            const long ldb = direct ? rsb : roundUp16(w);
+            microKernel(kc, bufA + ir * kc, bp, ldb, C + (ic + ir) * ldc + jc + jr, ldc, mr, w, accumulate, last, ep,
+                        jc + jr);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void sgemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C,
+           long ldc, const Epilogue& ep) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    for (long i = 0; i < M; i++) {
+      float* ci = C + i * ldc;
+      for (long j = 0; j < N; j++) ci[j] = ep.bias ? ep.bias[j] : 0.f;
+      activateArray(ep.act, ep.alpha, ci, ci, N);
+    }
+    return;
+  }
+  ThreadPool& pool = ThreadPool::get();
+  const long nth = pool.size();
+  const double flops = 2.0 * M * N * K;
+  const long nvec = (N + 15) / 16;
+  if (nth == 1 || flops < 4.0e5) {
+    gemmBlock(0, M, 0, N, K, A, rsa, csa, B, rsb, csb, C, ldc, ep);
+    return;
+  }
+  if (nvec >= 2 * nth || M < 2 * MR * nth) {
+    // Split the columns into nth chunks of whole 16-wide vectors.
+    const long tasks = std::min(nth, nvec);
+    pool.run(static_cast<int>(tasks), [&](int t) {
+      const long v0 = nvec * t / tasks, v1 = nvec * (t + 1) / tasks;
+      const long n0 = v0 * 16, n1 = std::min(N, v1 * 16);
+      if (n0 < n1) gemmBlock(0, M, n0, n1, K, A, rsa, csa, B, rsb, csb, C, ldc, ep);
+    });
+  } else {
+    const long panels = (M + MR - 1) / MR;
+    pool.run(static_cast<int>(nth), [&](int t) {
+      const long r0 = panels * t / nth * MR, r1 = std::min(M, panels * (t + 1) / nth * MR);
+      if (r0 < r1) gemmBlock(r0, r1, 0, N, K, A, rsa, csa, B, rsb, csb, C, ldc, ep);
+    });
+  }
+}
+
+}  // namespace lw

@@ -1,0 +1,63 @@
+// File helpers for datasets: the package root, SHA256SUMS parsing, hashing and atomic writes.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cachedRoot: string | undefined;
+
+/**
+ * The layerwise package root: the first ancestor of this compiled module holding a package.json
+ * named "layerwise" (works from dist/, build/src/ and node_modules/layerwise/dist/).
+ */
+export function packageRoot(): string {
+  if (cachedRoot !== undefined) return cachedRoot;
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  let firstWithPackageJson: string | undefined;
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const pj = path.join(dir, 'package.json');
+    if (existsSync(pj)) {
+      firstWithPackageJson ??= dir;
+      try {
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'layerwise') return (cachedRoot = dir);
+      } catch {
+        // an unreadable package.json is not ours; keep walking
+      }
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  if (firstWithPackageJson !== undefined) return (cachedRoot = firstWithPackageJson);
+  throw new Error(`layerwise: could not locate the package root (no package.json above ${start})`);
+}
+
+/** Hex digest of `bytes` with `algorithm` ('sha256' or 'md5'). */
+export function hashBytes(bytes: Uint8Array, algorithm: 'sha256' | 'md5' = 'sha256'): string {
+  return createHash(algorithm).update(bytes).digest('hex');
+}
+
+/** Parses `sha256sum` output ("<hex>  <name>" lines, '*' binary marker allowed) into name -> hex. */
+export function parseChecksums(text: string, source = 'SHA256SUMS'): Map<string, string> {
+  const sums = new Map<string, string>();
+  text.split(/\r?\n/).forEach((line, i) => {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const m = /^([0-9a-fA-F]{64})\s+\*?(.+)$/.exec(trimmed);
+    if (!m) throw new Error(`${source}: line ${i + 1} is not "<sha256 hex>  <file name>": ${JSON.stringify(line)}`);
+    sums.set(m[2].trim(), m[1].toLowerCase());
+  });
+  return sums;
+}
+
+/** Writes `data` to `filePath` via a temporary sibling and a rename, creating parent directories. */
+export async function writeFileAtomic(filePath: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(path.resolve(filePath)), { recursive: true });
+  const tmp = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, filePath);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,26 @@
+// The layers namespace: every built-in layer class, registered under its Keras class name.
+import { registerSerializable, type SerializableClass } from '../saving/registry.js';
+import { Activation, Dense, Flatten, Reshape } from './core.js';
+import { BatchNormalization, LayerNormalization } from './normalization.js';
+import { ELU, LeakyReLU, PReLU, ReLU, RReLU, Softmax } from './activations.js';
+import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise } from './regularization.js';
+
+export { Layer, layerError } from './layer.js';
+export type {
+  LayerArgs, CallOptions, AddWeightOptions, InitializerLike, RegularizerLike, ConstraintLike, LayerInput, LayerOutput,
+} from './layer.js';
+export { InputLayer, Input, type InputLayerArgs } from './input_layer.js';
+export { SymbolicTensor, GraphNode, type SymbolicShape } from './symbolic.js';
+export { Activation, Dense, Flatten, Reshape, type DenseArgs } from './core.js';
+export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
+export { ELU, LeakyReLU, PReLU, ReLU, RReLU, Softmax, type LeakyReLUArgs, type PReLUArgs, type ReLUArgs, type RReLUArgs } from './activations.js';
+export {
+  AlphaDropout, Dropout, GaussianDropout, GaussianNoise, type DropoutArgs, type GaussianDropoutArgs, type GaussianNoiseArgs,
+} from './regularization.js';
+
+/** Every built-in layer class (InputLayer registers itself in input_layer.ts). */
+export const BUILT_IN_LAYERS: SerializableClass[] = [
+  Dense, Activation, Flatten, Reshape, BatchNormalization, LayerNormalization,
+  LeakyReLU, PReLU, RReLU, ELU, ReLU, Softmax, Dropout, AlphaDropout, GaussianNoise, GaussianDropout,
+];
+for (const cls of BUILT_IN_LAYERS) registerSerializable('layer', cls);

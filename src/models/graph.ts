@@ -1,0 +1,96 @@
+// Functional graphs: collecting the nodes between inputs and outputs in topological order, and running them.
+import { Tensor } from '../tensor/tensor.js';
+import { isFloat } from '../tensor/dtype.js';
+import { cast } from '../ops/index.js';
+import type { CallOptions, Layer } from '../layers/layer.js';
+import { InputLayer } from '../layers/input_layer.js';
+import type { GraphNode, SymbolicTensor } from '../layers/symbolic.js';
+
+/** The part of a functional graph a model owns: its nodes in execution order and its layers. */
+export interface Graph {
+  /** Every node between the inputs and the outputs, in topological order (InputLayer nodes first). */
+  nodes: GraphNode[];
+  /** Unique layers in order of first use (InputLayers first). */
+  layers: Layer[];
+}
+
+/** Walks back from `outputs` to `inputs`; throws when an output depends on a tensor that is not an input. */
+export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], owner: string): Graph {
+  const inputIds = new Set(inputs.map((t) => t.id));
+  for (const t of inputs) {
+    if (!(t.sourceLayer instanceof InputLayer)) {
+      throw new Error(`${owner}: model inputs must come from Input(...) (an InputLayer), received the output of ${t.sourceLayer.className} "${t.sourceLayer.name}"`);
+    }
+  }
+  const order: GraphNode[] = [];
+  const done = new Set<GraphNode>();
+  const active = new Set<GraphNode>();
+  const visit = (node: GraphNode, via: SymbolicTensor): void => {
+    if (done.has(node)) return;
+    if (active.has(node)) throw new Error(`${owner}: the graph has a cycle through layer "${node.layer.name}"`);
+    if (node.inputs.length === 0 && !inputIds.has(via.id)) {
+      throw new Error(
+        `${owner}: graph disconnected: cannot obtain tensor "${via.name}" of layer "${node.layer.name}" from the model inputs ` +
+        `[${inputs.map((t) => t.sourceLayer.name).join(', ')}]`,
+      );
+    }
+    active.add(node);
+    for (const t of node.inputs) if (!inputIds.has(t.id)) visit(t.node, t);
+    active.delete(node);
+    done.add(node);
+    order.push(node);
+  };
+  for (const t of outputs) {
+    if (inputIds.has(t.id)) continue;
+    visit(t.node, t);
+  }
+  const inputNodes = inputs.map((t) => t.node);
+  const nodes = [...inputNodes, ...order.filter((n) => !inputNodes.includes(n))];
+  const layers: Layer[] = [];
+  for (const n of nodes) if (!layers.includes(n.layer)) layers.push(n.layer);
+  return { nodes, layers };
+}
+
+/** Calls a layer on one tensor or a list (a list of one is passed as the tensor), returning a list. */
+export function applyLayer(layer: Layer, xs: Tensor[], options: CallOptions): Tensor[] {
+  const out = (layer.apply as (x: Tensor | Tensor[], o: CallOptions) => Tensor | Tensor[])(xs.length === 1 ? xs[0] : xs, options);
+  return Array.isArray(out) ? out : [out];
+}
+
+/** Calls a layer on symbolic tensors (functional API); `list` passes a list even of one tensor. */
+export function applySymbolic(layer: Layer, xs: SymbolicTensor[], options: CallOptions, list = xs.length > 1): SymbolicTensor[] {
+  const out = (layer.apply as (x: SymbolicTensor | SymbolicTensor[], o: CallOptions) => SymbolicTensor | SymbolicTensor[])(list ? xs : xs[0], options);
+  return Array.isArray(out) ? out : [out];
+}
+
+/** Runs a graph on concrete tensors (non-float inputs are cast to their InputLayer's dtype, as Keras does). */
+export function runGraph(
+  graph: Graph,
+  inputs: readonly SymbolicTensor[],
+  outputs: readonly SymbolicTensor[],
+  values: readonly Tensor[],
+  options: CallOptions,
+): Tensor[] {
+  const env = new Map<number, Tensor>();
+  inputs.forEach((t, i) => {
+    const v = values[i];
+    env.set(t.id, !isFloat(v.dtype) && isFloat(t.dtype) ? cast(v, t.dtype) : v);
+  });
+  for (const node of graph.nodes) {
+    if (node.inputs.length === 0) continue;
+    const args = node.inputs.map((t) => {
+      const v = env.get(t.id);
+      if (!v) throw new Error(`layer "${node.layer.name}": input tensor "${t.name}" was not computed`);
+      return v;
+    });
+    const callOptions: CallOptions = { ...options };
+    if (typeof node.callArgs.training === 'boolean') callOptions.training = node.callArgs.training;
+    const outs = applyLayer(node.layer, args, callOptions);
+    node.outputs.forEach((t, i) => env.set(t.id, outs[i]));
+  }
+  return outputs.map((t) => {
+    const v = env.get(t.id);
+    if (!v) throw new Error(`output tensor "${t.name}" was not computed`);
+    return v;
+  });
+}

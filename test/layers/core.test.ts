@@ -1,0 +1,150 @@
+// Dense, Activation, Flatten, Reshape: shapes, weights, configs, PyTorch goldens, gradchecks, a training step.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { ones, randomNormal, zeros } from '../../src/tensor/creation.js';
+import '../../src/ops/index.js';
+import { Activation, Dense, Flatten, Input, Layer, Reshape } from '../../src/layers/index.js';
+import { lookupSerializable } from '../../src/saving/registry.js';
+import * as initializers from '../../src/initializers/index.js';
+import { L1L2 } from '../../src/regularizers/index.js';
+import { NonNeg } from '../../src/constraints/index.js';
+import { loadGolden } from '../helpers/golden.js';
+import { assertClose, randF64 } from '../helpers/gradcheck.js';
+import { assertConfigRoundTrip, f32, f64n, layerGradcheck, trainingStep, values } from './harness.js';
+
+const golden = loadGolden('layers.json');
+const g = golden.dense;
+
+describe('Dense', () => {
+  it('creates kernel [in, units] then bias [units] and computes shapes, eagerly and symbolically', () => {
+    const layer = new Dense(4, { name: 'dense_shapes' });
+    const y = layer.apply(zeros([2, 3]));
+    assert.deepEqual(y.shape, [2, 4]);
+    assert.deepEqual(layer.weights.map((w) => [w.name, w.shape]), [['dense_shapes/kernel', [3, 4]], ['dense_shapes/bias', [4]]]);
+    assert.equal(layer.countParams(), 16);
+    assert.equal(layer.trainableWeights.length, 2);
+    assert.equal(layer.nonTrainableWeights.length, 0);
+    const sym = new Dense(7).apply(Input({ shape: [5, 3] }));
+    assert.deepEqual(sym.shape, [null, 5, 7]);
+    const noBias = new Dense(2, { useBias: false });
+    noBias.apply(zeros([1, 3]));
+    assert.deepEqual(noBias.weights.map((w) => w.shape), [[3, 2]]);
+  });
+
+  it('matches PyTorch linear + activation for every fusable and non-fusable activation', () => {
+    for (const [name, expected] of Object.entries(g.outputs as Record<string, number[][]>)) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const layer = new Dense(3, { activation: name, dtype });
+        const x = dtype === 'float64' ? f64n(g.x) : f32(g.x);
+        layer.apply(x);
+        layer.setWeights([f32(g.kernel), f32(g.bias)].map((t) => t.cast(dtype)));
+        const tol = dtype === 'float64' ? 1e-6 : 1e-5;
+        assertClose(values(layer.apply(x)), expected.flat(), tol, tol, `${name} ${dtype}`);
+      }
+    }
+  });
+
+  it('handles inputs of rank > 2 on the last axis, and works without a bias', () => {
+    const layer = new Dense(3, { activation: 'relu' });
+    layer.apply(f32(g.x3));
+    layer.setWeights([f32(g.kernel), f32(g.bias)]);
+    const y = layer.apply(f32(g.x3));
+    assert.deepEqual(y.shape, [2, 3, 3]);
+    assertClose(values(y), (g.y3_relu as number[][][]).flat(2), 1e-5, 1e-5);
+    const nb = new Dense(3, { useBias: false });
+    nb.apply(f32(g.x));
+    nb.setWeights([f32(g.kernel)]);
+    assertClose(values(nb.apply(f32(g.x))), (g.no_bias as number[][]).flat(), 1e-5, 1e-5);
+  });
+
+  it('explains a mismatched input and bad units, naming the layer', () => {
+    const layer = new Dense(100, { name: 'dense_2' });
+    layer.apply(zeros([32, 300]));
+    assert.throws(() => layer.apply(zeros([32, 784])), /^Error: Dense "dense_2": expected input with last dimension 300, received shape \[32, 784\]$/);
+    assert.throws(() => new Dense(0, { name: 'd0' }), /Dense "d0": expected units to be a positive integer, received 0/);
+    assert.throws(() => new Dense(3, { name: 'd1' }).apply(Input({ shape: [null] })), /Dense "d1": the last dimension of the input must be known/);
+  });
+
+  it('round-trips its Keras 3 config (snake_case keys, serialized initializers)', () => {
+    const layer = new Dense(10, {
+      activation: 'relu', kernelInitializer: 'heNormal', kernelRegularizer: new L1L2({ l2: 0.01 }), biasConstraint: new NonNeg(),
+    });
+    const config = layer.getConfig();
+    assert.equal(config.units, 10);
+    assert.equal(config.activation, 'relu');
+    assert.equal(config.use_bias, true);
+    assert.deepEqual(config.kernel_initializer, { module: 'keras.initializers', class_name: 'HeNormal', config: { seed: null }, registered_name: null });
+    assert.deepEqual((config.bias_initializer as any).class_name, 'Zeros');
+    assert.equal((config.kernel_regularizer as any).class_name, 'L1L2');
+    assert.equal((config.bias_constraint as any).class_name, 'NonNeg');
+    assert.equal(config.activity_regularizer, null);
+    assertConfigRoundTrip(layer, Dense);
+    assert.equal(lookupSerializable('layer', 'Dense'), Dense);
+    const fromKeras2 = Dense.fromConfig({ name: 'k2', units: 3, activation: 'softmax', batch_input_shape: [null, 5], dtype: 'float32' });
+    assert.deepEqual(fromKeras2.batchInputShape, [null, 5]);
+    assert.equal(fromKeras2.activation.name, 'softmax');
+  });
+
+  it('adds weight penalties and applies constraints', () => {
+    const layer = new Dense(2, { kernelInitializer: new initializers.Constant({ value: -0.5 }), kernelRegularizer: 'l2', biasConstraint: 'non_neg' });
+    layer.apply(ones([1, 3]));
+    const losses = layer.regularizationLosses();
+    assert.equal(losses.length, 1);
+    assertClose([losses[0].item()], [0.01 * 6 * 0.25], 1e-7, 1e-6);
+    layer.bias!.assign(new Tensor(Float32Array.from([-1, 2]), [2], 'float32'));
+    layer.applyConstraints();
+    assert.deepEqual(values(layer.bias!.read()).map((v) => v + 0), [0, 2]);
+  });
+
+  it('passes float64 gradchecks (fused relu, fused elu, unfused softmax, rank 3)', () => {
+    for (const activation of ['linear', 'elu', 'tanh', 'softmax', 'softplus']) {
+      const layer = new Dense(3, { activation, dtype: 'float64', biasInitializer: 'random_normal' });
+      layerGradcheck(layer, randF64([4, 5], 3));
+    }
+    layerGradcheck(new Dense(2, { activation: 'relu', dtype: 'float64', biasInitializer: new initializers.Constant({ value: 0.3 }) }), randF64([2, 3, 4], 5, 0.1, 1));
+  });
+
+  it('takes one SGD training step', () => {
+    trainingStep(new Dense(3, { activation: 'selu' }), randomNormal([8, 5], { seed: 1 }));
+  });
+});
+
+describe('Activation, Flatten, Reshape', () => {
+  it('Activation applies the named function and round-trips', () => {
+    const layer = new Activation('elu', { name: 'act_elu' });
+    assertClose(values(layer.apply(f32([[-1, 0, 2]]))), [Math.expm1(-1), 0, 2], 1e-6, 1e-6);
+    assert.deepEqual(layer.getConfig().activation, 'elu');
+    assert.equal(new Activation({ activation: 'leakyRelu' }).activation.name, 'leaky_relu');
+    assertConfigRoundTrip(layer, Activation);
+    assert.equal(layer.weights.length, 0);
+  });
+
+  it('Flatten keeps the batch dimension: (None, 28, 28) -> (None, 784)', () => {
+    const layer = new Flatten({ inputShape: [28, 28] });
+    assert.deepEqual(layer.batchInputShape, [null, 28, 28]);
+    assert.deepEqual(layer.apply(Input({ shape: [28, 28] })).shape, [null, 784]);
+    const y = layer.apply(randomNormal([3, 4, 5], { seed: 1 }));
+    assert.deepEqual(y.shape, [3, 20]);
+    assert.deepEqual(new Flatten().apply(zeros([1, 5])).shape, [1, 5]);
+    const config = assertConfigRoundTrip(layer, Flatten).getConfig();
+    assert.deepEqual(config.batch_input_shape, [null, 28, 28]);
+  });
+
+  it('Reshape infers one -1, keeps the batch dimension and explains impossible targets', () => {
+    const layer = new Reshape([-1, 4], { name: 'reshape_a' });
+    assert.deepEqual(layer.apply(zeros([2, 12])).shape, [2, 3, 4]);
+    assert.deepEqual(layer.apply(Input({ shape: [8] })).shape, [null, 2, 4]);
+    assert.deepEqual(layer.getConfig().target_shape, [-1, 4]);
+    assertConfigRoundTrip(layer, Reshape);
+    assert.throws(() => layer.apply(zeros([2, 7])), /Reshape "reshape_a": cannot reshape samples of shape \[7\]/);
+    assert.throws(() => new Reshape([-1, -1], { name: 'r2' }), /Reshape "r2": invalid targetShape/);
+  });
+
+  it('every layer class is a Layer registered under its Keras class name', () => {
+    for (const name of ['Dense', 'Activation', 'Flatten', 'Reshape', 'InputLayer']) {
+      const cls = lookupSerializable('layer', name) as unknown as { prototype: unknown };
+      assert.ok(cls && cls.prototype instanceof Layer, name);
+    }
+  });
+});
