@@ -21,3 +21,17 @@ export { valueAndGrads, valueAndGrad, grad, GradientTape } from './autograd/grad
 export { noGrad } from './autograd/tape.js';
 export { setRandomSeed } from './random/rng.js';
 export { getBackend, setBackend } from './backend/registry.js';
+export * as layers from './layers/index.js';
+export * as initializers from './initializers/index.js';
+export * as activations from './activations/index.js';
+export * as regularizers from './regularizers/index.js';
+export * as constraints from './constraints/index.js';
+export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export * as optimizers from './optimizers/index.js';
+export * as callbacks from './callbacks/index.js';
+export * as datasets from './datasets/index.js';
+export { Input, InputLayer, Layer } from './layers/index.js';
+export { Sequential, Model, cloneModel } from './models/index.js';
+export { registerSerializable } from './saving/registry.js';
+export { resetNameCounters as clearSession } from './utils/naming.js';

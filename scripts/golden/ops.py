@@ -72,7 +72,7 @@ def case(name, op, inputs, fn, attrs=None, wrt=None, dtypes=None, bucket=None):
     outs = list(outs) if isinstance(outs, (tuple, list)) else [outs]
     ws = [weights(o.shape, k) for k, o in enumerate(outs)]
     objective = sum((o * w).sum() for o, w in zip(outs, ws))
-    grads = torch.autograd.grad(objective, [leaves[i] for i in wrt], allow_unused=True)
+    grads = torch.autograd.grad(objective, [leaves[i] for i in wrt], allow_unused=True) if wrt else []
     gmap = dict(zip(wrt, grads))
     (cases if bucket is None else bucket).append({
         "name": name,
@@ -92,7 +92,8 @@ unary = {
     "neg": torch.neg, "exp": torch.exp, "expm1": torch.expm1, "log": torch.log, "log1p": torch.log1p,
     "sqrt": torch.sqrt, "rsqrt": torch.rsqrt, "abs": torch.abs, "sign": torch.sign, "square": torch.square,
     "relu": torch.relu, "relu6": F.relu6, "selu": torch.selu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
-    "softplus": F.softplus,
+    "softplus": F.softplus, "sin": torch.sin, "cos": torch.cos, "reciprocal": torch.reciprocal,
+    "floor": torch.floor, "ceil": torch.ceil, "round": torch.round,
 }
 for name, fn in unary.items():
     case(f"{name}_kinks", name, [x], fn)
@@ -127,6 +128,11 @@ ta = t([1.0, -1.0, 0.0, 2.0, 0.5, 1.0])
 tb = t([1.0, -1.0, 0.0, 1.0, 3.0, -1.0])
 case("maximum_ties", "maximum", [ta, tb], torch.maximum, bucket=tie_cases)
 case("minimum_ties", "minimum", [ta, tb], torch.minimum, bucket=tie_cases)
+ma, mb = t([7.5, -7.5, 7.5, -7.5, 0.2, 3.1]), t([2.0, 2.0, -2.0, -2.0, 0.7, 1.3])
+case("mod_signs", "mod", [ma, mb], torch.remainder)
+case("mod_bcast", "mod", [seq([2, 3], 1.1, -3.3), t([1.3, 0.9, 2.2])], torch.remainder)
+case("floorDiv_signs", "floorDiv", [ma, mb], lambda a, b: torch.div(a, b, rounding_mode="floor"), wrt=[])
+case("round_half_even", "round", [t([0.5, 1.5, 2.5, -0.5, -1.5, 1.2, -2.7])], torch.round)
 case("mul_kinks", "mul", [x, t([-1.0, 0.0, 1.0, 2.0])], torch.mul)
 # pow: base >= 0 (the exponent gradient at base < 0 differs: NaN in PyTorch, 0 here as in TensorFlow)
 pa = t([0.0, 0.0, 0.0, 1.0, 2.0, 0.5, 1.0, 3.0], [2, 4])
@@ -176,6 +182,8 @@ for axis in [-1, 0]:
 big = t([1000.0, 1001.0, 999.0, -1000.0, 0.0, 1000.0], [2, 3])
 case("softmax_large", "softmax", [big], lambda a: torch.softmax(a, -1), {"axis": -1})
 case("logSoftmax_large", "logSoftmax", [big], lambda a: torch.log_softmax(a, -1), {"axis": -1})
+case("logSumExp_infinite", "logSumExp", [t([-math.inf, -math.inf, math.inf, 1.0, 0.0, -math.inf], [3, 2])],
+     lambda a: torch.logsumexp(a, -1), {"axis": -1, "keepDims": False}, wrt=[])
 case("logSumExp_large", "logSumExp", [big], lambda a: torch.logsumexp(a, -1), {"axis": -1, "keepDims": False})
 
 # ---- matmul ----------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ export function linear(x: Tensor): Tensor {
 export interface ReluOptions {
   /** Slope below the threshold (default 0). */
   negativeSlope?: number;
+  /** Keras 2 name of negativeSlope. */
+  alpha?: number;
   /** Saturation value (default none). */
   maxValue?: number | null;
   /** Values at or below it are zeroed, or scaled by negativeSlope (default 0). */
@@ -24,7 +26,7 @@ export interface ReluOptions {
  * @example relu(x, { maxValue: 6 }) // same as relu6(x)
  */
 export function relu(x: Tensor, options: ReluOptions = {}): Tensor {
-  const negativeSlope = options.negativeSlope ?? 0;
+  const negativeSlope = options.negativeSlope ?? options.alpha ?? 0;
   const maxValue = options.maxValue ?? null;
   const threshold = options.threshold ?? 0;
   // NOTE: mirrors keras.src.layers.activations.ReLU.static_call branch by branch.

@@ -4,6 +4,7 @@ import { ones, zeros } from '../tensor/creation.js';
 import { Variable } from './variable.js';
 import { noGrad, popTape, pushTape, Tape } from './tape.js';
 import { add } from '../ops/arithmetic.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 
 type Source = Tensor | Variable;
 
@@ -37,6 +38,12 @@ export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[],
       node.inputs.forEach((x, i) => {
         const dx = dxs[i];
         if (!dx || !tape.tracked.has(x.id)) return;
+        if (!shapesEqual(dx.shape, x.shape)) {
+          throw new Error(
+            `Internal error: the gradient of '${node.name}' for its input ${i} has shape ${formatShape(dx.shape)}, ` +
+            `expected the input's shape ${formatShape(x.shape)}`,
+          );
+        }
         const prev = grads.get(x.id);
         grads.set(x.id, prev ? add(prev, dx) : dx);
       });

@@ -33,7 +33,7 @@ type Savable = { save?: (path: string) => unknown; saveWeights?: (path: string) 
 
 /**
  * Keras' ModelCheckpoint. Saving goes through `model.save(path)` (or `model.saveWeights(path)` with
- * saveWeightsOnly), the methods src/saving installs on Model; without them the callback throws a clear error.
+ * saveWeightsOnly), which src/saving implements (registerModelIO in src/models/io.ts); without it they throw a clear error.
  * @example new callbacks.ModelCheckpoint('my_checkpoints.keras', { saveBestOnly: true })
  */
 export class ModelCheckpoint extends Callback {
@@ -72,9 +72,7 @@ export class ModelCheckpoint extends Callback {
     const model = this.model as unknown as Savable;
     const method = this.options.saveWeightsOnly ? 'saveWeights' : 'save';
     const fn = model[method];
-    if (typeof fn !== 'function') {
-      throw new Error(`ModelCheckpoint: the model has no ${method}(path) method (it comes with layerwise's saving module); cannot write "${path}"`);
-    }
+    if (typeof fn !== 'function') throw new Error(`ModelCheckpoint: the model has no ${method}(path) method; cannot write "${path}"`);
     await fn.call(model, path);
   }
 }

@@ -95,6 +95,10 @@ const DISTRIBUTIONS: Record<string, VarianceDistribution> = {
   untruncated_normal: 'untruncated_normal', untruncatedNormal: 'untruncated_normal', uniform: 'uniform',
 };
 
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /**
  * Keras' VarianceScaling: with n = fan_in, fan_out or (fan_in + fan_out)/2 by mode and s = scale / max(1, n),
  * truncated_normal draws N(0, sqrt(s)/0.8796...) truncated at 2 std, untruncated_normal N(0, sqrt(s)),
@@ -112,11 +116,11 @@ export class VarianceScaling extends RandomInitializer {
     const who = (this.constructor as typeof VarianceScaling).className;
     this.scale = options.scale ?? 1;
     if (!(this.scale > 0)) throw new Error(`${who}: expected a positive scale, received ${this.scale}`);
-    const mode = MODES[options.mode ?? 'fan_in'];
+    const mode = own(MODES, options.mode ?? 'fan_in');
     if (!mode) throw new Error(`${who}: expected mode 'fan_in', 'fan_out' or 'fan_avg', received '${String(options.mode)}'`);
     this.mode = mode;
     const raw = String(options.distribution ?? 'truncated_normal');
-    const dist = DISTRIBUTIONS[raw] ?? DISTRIBUTIONS[raw.toLowerCase()];
+    const dist = own(DISTRIBUTIONS, raw) ?? own(DISTRIBUTIONS, raw.toLowerCase());
     if (!dist) {
       throw new Error(`${who}: expected distribution 'truncated_normal', 'untruncated_normal' or 'uniform', received '${String(options.distribution)}'`);
     }

@@ -122,9 +122,10 @@ export class Dense extends Layer {
       bias_initializer: serializeInitializer(this.biasInitializer),
       kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
       bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      activity_regularizer: serializeRegularizer(this.activityRegularizer),
       kernel_constraint: serializeConstraint(this.kernelConstraint),
       bias_constraint: serializeConstraint(this.biasConstraint),
+      // Keras 3 writes activity_regularizer only when one is set.
+      ...(this.activityRegularizer ? { activity_regularizer: serializeRegularizer(this.activityRegularizer) } : {}),
     };
   }
 

@@ -167,13 +167,27 @@ export class AutoAccuracy extends MeanMetricWrapper {
     super((t, p) => this.resolve(t, p)(t, p), { name: options.name ?? 'accuracy' });
   }
 
+  private resolvedClass = 'MeanMetricWrapper';
+
+  /** The class it resolved to ('BinaryAccuracy', ...) once it has seen a batch. */
+  override get className(): string {
+    return this.resolvedClass;
+  }
+
   private resolve(yTrue: Tensor, yPred: Tensor): MeanMetricWrapper['fn'] {
     if (!this.resolved) {
       const tLast = yTrue.shape[yTrue.rank - 1] ?? 1;
       const pLast = yPred.shape[yPred.rank - 1] ?? 1;
-      if (pLast === 1) this.resolved = (t, p) => binaryAccuracy(t, p);
-      else if (yTrue.rank < yPred.rank || (tLast === 1 && pLast > 1)) this.resolved = sparseCategoricalAccuracy;
-      else this.resolved = categoricalAccuracy;
+      if (pLast === 1) {
+        this.resolved = (t, p) => binaryAccuracy(t, p);
+        this.resolvedClass = 'BinaryAccuracy';
+      } else if (yTrue.rank < yPred.rank || (tLast === 1 && pLast > 1)) {
+        this.resolved = sparseCategoricalAccuracy;
+        this.resolvedClass = 'SparseCategoricalAccuracy';
+      } else {
+        this.resolved = categoricalAccuracy;
+        this.resolvedClass = 'CategoricalAccuracy';
+      }
     }
     return this.resolved;
   }

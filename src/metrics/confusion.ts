@@ -1,6 +1,6 @@
 // Confusion-matrix metrics: Precision, Recall and AUC (Keras 3 thresholds, buckets and Riemann sums).
 import { Tensor } from '../tensor/tensor.js';
-import { castTo, sigmoid } from '../ops/index.js';
+import { castTo, sigmoid, sliceAxis } from '../ops/index.js';
 import { squeezeOrExpandToSameRank } from '../losses/loss.js';
 import { registerSerializable } from '../saving/registry.js';
 import { Metric, type MetricOptions } from './metric.js';
@@ -23,21 +23,33 @@ function flatBatch(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor | null, wh
 export interface PrecisionRecallOptions extends MetricOptions {
   /** A prediction above it counts as positive (default 0.5). */
   thresholds?: number;
+  /** Only count this class (an index along the last axis). */
+  classId?: number | null;
 }
 
 abstract class ThresholdCounts extends Metric {
   readonly threshold: number;
+  readonly classId: number | null;
   protected tp = 0;
   protected fp = 0;
   protected fn = 0;
 
   constructor(options: PrecisionRecallOptions = {}) {
     super(options);
-    this.threshold = options.thresholds ?? 0.5;
+    const thr = options.thresholds ?? 0.5;
+    if (typeof thr !== 'number' || !(thr >= 0 && thr <= 1)) {
+      throw new Error(`${this.className} "${this.name}": thresholds must be one number in [0, 1], received ${JSON.stringify(thr)}`);
+    }
+    this.threshold = thr;
+    this.classId = options.classId ?? null;
   }
 
   protected updateState(yTrue: Tensor, yPred: Tensor | null, sampleWeight: Tensor | null): void {
     if (!yPred) throw new Error(`${this.className} "${this.name}": update expects (yTrue, yPred, sampleWeight?)`);
+    if (this.classId !== null) {
+      yTrue = sliceAxis(yTrue, yTrue.rank - 1, this.classId, this.classId + 1);
+      yPred = sliceAxis(yPred, yPred.rank - 1, this.classId, this.classId + 1);
+    }
     const { t, p, w } = flatBatch(yTrue, yPred, sampleWeight, `${this.className} "${this.name}"`);
     for (let i = 0; i < p.length; i++) {
       const weight = w ? w[i] : 1;
@@ -56,7 +68,7 @@ abstract class ThresholdCounts extends Metric {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), thresholds: this.threshold, top_k: null, class_id: null };
+    return { ...super.getConfig(), thresholds: this.threshold, top_k: null, class_id: this.classId };
   }
 }
 
@@ -72,7 +84,7 @@ export class Precision extends ThresholdCounts {
     return divideNoNan(this.tp, this.tp + this.fp);
   }
   static fromConfig(c: Record<string, any>): Precision {
-    return new Precision({ name: c.name, thresholds: c.thresholds ?? undefined });
+    return new Precision({ name: c.name, thresholds: c.thresholds ?? undefined, classId: c.class_id });
   }
 }
 
@@ -86,7 +98,7 @@ export class Recall extends ThresholdCounts {
     return divideNoNan(this.tp, this.tp + this.fn);
   }
   static fromConfig(c: Record<string, any>): Recall {
-    return new Recall({ name: c.name, thresholds: c.thresholds ?? undefined });
+    return new Recall({ name: c.name, thresholds: c.thresholds ?? undefined, classId: c.class_id });
   }
 }
 

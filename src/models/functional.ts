@@ -9,6 +9,7 @@ import { applyLayer, buildGraph, runGraph, type Graph } from './graph.js';
 import { functionalConfig, functionalFromConfig } from './config.js';
 import { summaryOf, type SummaryOptions } from './summary.js';
 import * as training from './training.js';
+import { modelIO } from './io.js';
 import type { CompileArgs, CompiledState, EvaluateArgs, FitArgs, PredictArgs, BatchArgs, ModelData } from './training.js';
 import type { History } from '../callbacks/history.js';
 
@@ -73,9 +74,22 @@ export class Model extends Layer {
     return this.graph;
   }
 
-  /** The layers, in order (Keras: a functional model lists its InputLayers too; Sequential does not). */
+  /**
+   * The layers, in order (Keras: a functional model lists its InputLayers too; Sequential does not).
+   * A subclassed model (one overriding `call`, without inputs/outputs) lists the layers held in its properties.
+   */
   get layers(): Layer[] {
-    return this.graph ? [...this.graph.layers] : [];
+    if (this.graph) return [...this.graph.layers];
+    const found: Layer[] = [];
+    for (const v of Object.values(this)) {
+      for (const item of Array.isArray(v) ? v : [v]) if (item instanceof Layer && item !== this && !found.includes(item)) found.push(item);
+    }
+    return found;
+  }
+
+  /** True for a subclassed model: `call` overridden and no functional graph. */
+  get isSubclassed(): boolean {
+    return !this.graph && this.call !== Model.prototype.call;
   }
 
   /** The layer with this name, or at this index of `layers`. */
@@ -90,22 +104,27 @@ export class Model extends Layer {
     return this.layers;
   }
 
-  /** Keras order: layer by layer, each layer's trainable weights then its non-trainable ones. */
+  /** Keras order: the model's own weights, then layer by layer, each layer's trainable weights then its non-trainable ones. */
   override get weights(): Variable[] {
     const seen = new Set<Variable>();
     const out: Variable[] = [];
-    for (const l of this.layers) for (const v of l.weights) if (!seen.has(v)) { seen.add(v); out.push(v); }
+    for (const v of [...this.ownWeights(), ...this.layers.flatMap((l) => l.weights)]) {
+      if (!seen.has(v)) {
+        seen.add(v);
+        out.push(v);
+      }
+    }
     return out;
   }
 
   override get trainableWeights(): Variable[] {
     if (!this.trainable) return [];
-    return [...new Set(this.layers.flatMap((l) => l.trainableWeights))];
+    return [...new Set([...this.ownWeights().filter((v) => v.trainable), ...this.layers.flatMap((l) => l.trainableWeights)])];
   }
 
   override get nonTrainableWeights(): Variable[] {
     if (!this.trainable) return this.weights;
-    return [...new Set(this.layers.flatMap((l) => l.nonTrainableWeights))];
+    return [...new Set([...this.ownWeights().filter((v) => !v.trainable), ...this.layers.flatMap((l) => l.nonTrainableWeights)])];
   }
 
   override countParams(): number {
@@ -114,7 +133,7 @@ export class Model extends Layer {
 
   /** Builds a deferred model from the shapes of the first data it sees (Sequential without an input shape). @internal */
   ensureBuilt(_shapes: readonly (readonly number[])[]): void {
-    if (!this.graph) throw new Error(`${this.className} "${this.name}": the model has no inputs yet`);
+    if (!this.graph && !this.isSubclassed) throw new Error(`${this.className} "${this.name}": the model has no inputs yet`);
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -237,6 +256,21 @@ export class Model extends Layer {
   /** Outputs for one batch, in inference mode (a Tensor[] for a model with several outputs). */
   predictOnBatch(x: ModelData): Tensor {
     return training.predictOnBatch(this, x) as any;
+  }
+
+  /** Saves the model (.keras / .h5 / tfjs, by extension); provided by src/saving through registerModelIO. */
+  save(path: string, options?: Record<string, unknown>): Promise<void> {
+    return Promise.resolve().then(() => modelIO('save')(this, path, options));
+  }
+
+  /** Saves only the weights (e.g. `.weights.h5`); provided by src/saving. */
+  saveWeights(path: string): Promise<void> {
+    return Promise.resolve().then(() => modelIO('saveWeights')(this, path));
+  }
+
+  /** Loads weights saved by saveWeights (or from a model file); provided by src/saving. */
+  loadWeights(path: string): Promise<void> {
+    return Promise.resolve().then(() => modelIO('loadWeights')(this, path));
   }
 
   /** The compiled optimizer (undefined before compile). */

@@ -9,3 +9,5 @@ export type { SummaryOptions } from './summary.js';
 export type {
   CompileArgs, FitArgs, EvaluateArgs, PredictArgs, BatchArgs, LossSpec, MetricSpec, OptimizerLike, ModelData,
 } from './training.js';
+export { registerModelIO } from './io.js';
+export type { ModelIO } from './io.js';

@@ -138,7 +138,7 @@ export function compile(model: Model, args: CompileArgs): void {
     losses,
     lossWeights,
     metrics,
-    trainable: model.built && model.inputs.length > 0 ? [...model.trainableWeights] : null,
+    trainable: model.built && model.weights.length > 0 ? [...model.trainableWeights] : null,
     warned: false,
   };
 }
@@ -183,10 +183,11 @@ export function prepare(model: Model, x: ModelData, y: ModelData | null, sampleW
   const xs = toTensorList(x, model.inputNames, 'x');
   model.ensureBuilt(xs.map((t) => t.shape));
   const ys = y === null ? [] : toTensorList(y, model.outputNames, 'y');
-  if (y !== null && ys.length !== model.outputs.length) {
+  const subclassed = model.isSubclassed;
+  if (y !== null && !subclassed && ys.length !== model.outputs.length) {
     throw new Error(`${model.className} "${model.name}": expected ${model.outputs.length} target(s), one per output (${model.outputNames.join(', ')}), received ${ys.length}`);
   }
-  if (xs.length !== model.inputs.length) {
+  if (!subclassed && xs.length !== model.inputs.length) {
     throw new Error(`${model.className} "${model.name}": expected ${model.inputs.length} input(s) (${model.inputNames.join(', ')}), received ${xs.length}`);
   }
   const groups = [{ what: 'x', tensors: xs }, { what: 'y', tensors: ys }];
@@ -251,6 +252,8 @@ function record(c: CompiledState, t: Trackers, ys: Tensor[], preds: Tensor[], sw
 /** One gradient step: forward in training mode, loss, gradients over the compiled variables, update, constraints. */
 export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor | null, trackers: Trackers): void {
   const c = requireCompiled(model, 'fit');
+  // NOTE: an unbuilt model (deferred Sequential, subclassed) creates its weights on the first call: build before snapshotting.
+  if (c.trainable === null) noGrad(() => model.callList(xs, { training: false }));
   const vars = trainableSet(model, c);
   let preds: Tensor[] = [];
   let parts: Tensor[] = [];

@@ -60,8 +60,11 @@ export const sub = (a: Arg, b: Arg): Tensor => arith(subOp, 'sub', a, b);
 export const mul = (a: Arg, b: Arg): Tensor => arith(mulOp, 'mul', a, b);
 /** True division: integer operands give float32. */
 export const div = (a: Arg, b: Arg): Tensor => arith(divOp, 'div', a, b, true);
+/** a ** b; the gradient with respect to b is 0 where a <= 0 (TensorFlow; PyTorch gives NaN for a < 0). */
 export const pow = (a: Arg, b: Arg): Tensor => arith(powOp, 'pow', a, b);
+/** Elementwise max; at ties the whole gradient goes to `a` (TensorFlow/Keras; PyTorch splits it in half). */
 export const maximum = (a: Arg, b: Arg): Tensor => arith(maximumOp, 'maximum', a, b);
+/** Elementwise min; at ties the whole gradient goes to `a` (TensorFlow/Keras; PyTorch splits it in half). */
 export const minimum = (a: Arg, b: Arg): Tensor => arith(minimumOp, 'minimum', a, b);
 export const mod = (a: Arg, b: Arg): Tensor => arith(modOp, 'mod', a, b);
 export const floorDiv = (a: Arg, b: Arg): Tensor => arith(floorDivOp, 'floorDiv', a, b);

@@ -226,6 +226,11 @@ const padOp = defineOp<{ paddings: [number, number][]; value: number }>({
 export function pad(x: Arg, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   const t = toTensor(x);
   if (paddings.length !== t.rank) throw new Error(`pad: expected ${t.rank} [before, after] pairs for shape ${formatShape(t.shape)}, received ${paddings.length}`);
+  for (const p of paddings) {
+    if (!p.every((v) => Number.isInteger(v) && v >= 0)) {
+      throw new Error(`pad: expected non-negative integer paddings, received ${JSON.stringify(paddings)}`);
+    }
+  }
   return padOp([t], { paddings: paddings.map((p) => [p[0], p[1]]), value });
 }
 

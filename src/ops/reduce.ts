@@ -8,6 +8,7 @@ import { toTensor, type Arg } from './convert.js';
 import { broadcastTo, castTo, reshape } from './layout.js';
 import { div, equal, mul, sub, where } from './arithmetic.js';
 import { exp, log, square } from './unary.js';
+import { noGrad } from '../autograd/tape.js';
 
 export type Axis = number | readonly number[] | null | undefined;
 
@@ -77,8 +78,12 @@ export function argmin(x: Arg, axis = -1): Tensor {
 export function logSumExp(x: Arg, axis?: Axis, keepDims = false): Tensor {
   const t = toTensor(x);
   const axes = normalizeAxes(axis, t.rank, 'logSumExp');
-  const m = max(t, axes, true);
-  // NOTE: m carries no gradient of its own in exact arithmetic; the shift only avoids overflow.
+  // NOTE: the shift m only avoids overflow and carries no gradient in exact arithmetic, so it is taken outside the
+  // tape; an infinite max is replaced by 0 so that all -inf gives -inf and +inf gives +inf (PyTorch), not NaN.
+  const m = noGrad(() => {
+    const mx = max(t, axes, true);
+    return where(equal(mx, Infinity), 0, where(equal(mx, -Infinity), 0, mx));
+  });
   const shifted = sub(t, m);
   const out = sub(log(sum(exp(shifted), axes, true)), mul(m, -1));
   return keepDims ? out : reshape(out, reducedShape(t.shape, axes, false));

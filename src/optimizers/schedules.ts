@@ -103,7 +103,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   }
 }
 
-export interface InverseTimeDecayOptions extends ExponentialDecayOptions {}
+export type InverseTimeDecayOptions = ExponentialDecayOptions;
 
 /** lr0 / (1 + decayRate * step / decaySteps) (floor of the ratio if staircase). */
 export class InverseTimeDecay extends LearningRateSchedule {

@@ -1,7 +1,7 @@
 // Creating tensors: from JS data, filled, ranges and seeded random draws.
 import { Tensor } from './tensor.js';
 import { allocate, convertArray, isDType, type DType, type TypedArray } from './dtype.js';
-import { formatShape, sizeOf, type Shape } from './shape.js';
+import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import { rngFor } from '../random/rng.js';
 
 export type NestedArray = number | boolean | NestedArray[];
@@ -45,7 +45,10 @@ function firstLeaf(data: NestedArray): NestedArray {
  */
 export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   if (dtype !== undefined && !isDType(dtype)) throw new Error(`tensor: unknown dtype '${String(dtype)}'`);
-  if (data instanceof Tensor) return dtype && dtype !== data.dtype ? new Tensor(convertArray(data.data, dtype), shape ?? data.shape, dtype) : data;
+  if (data instanceof Tensor) {
+    if (dtype && dtype !== data.dtype) return new Tensor(convertArray(data.data, dtype), shape ?? data.shape, dtype);
+    return shape && !shapesEqual(shape, data.shape) ? new Tensor(data.data, shape, data.dtype) : data;
+  }
   let values: TypedArray;
   let inferred: number[];
   let dt: DType;

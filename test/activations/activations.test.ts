@@ -127,6 +127,11 @@ describe('activations: get / serialize / fusedActivationOf', () => {
     for (const name of ['gelu', 'softmax', 'silu', 'mish', 'softplus', 'hard_sigmoid']) assert.equal(activations.fusedActivationOf(name), null, name);
     assert.equal(activations.fusedActivationOf((x: Tensor) => x), null);
   });
+  it("accepts Keras 2's alpha for relu's negative slope", () => {
+    const x = tensor([-2, 0.5]);
+    assertClose(activations.relu(x, { alpha: 0.1 }).dataSync(), activations.relu(x, { negativeSlope: 0.1 }).dataSync(), 0, 0);
+    assertClose(activations.relu(x, { alpha: 0.1 }).dataSync(), [-0.2, 0.5], 1e-7);
+  });
   it('keeps integer inputs working by computing in float32', () => {
     const y = activations.get('softsign')(cast(tensor([-1, 0, 3]), 'int32'));
     assert.equal(y.dtype, 'float32');

@@ -91,6 +91,7 @@ describeEachBackend('op errors', () => {
       assert.throws(() => o.squeeze(zeros([2, 3]), 0), /squeeze: axis 0 has size 2, expected 1/);
       assert.throws(() => o.booleanMask(zeros([3, 2]), [true, false]), /mask shape \[2\] must equal the leading dimensions of \[3, 2\]/);
       assert.throws(() => o.pad(zeros([2, 3]), [[1, 1]]), /pad: expected 2 \[before, after\] pairs for shape \[2, 3\], received 1/);
+      assert.throws(() => o.pad(zeros([2]), [[-1, 0]]), /pad: expected non-negative integer paddings, received \[\[-1,0\]\]/);
       assert.throws(() => o.clip(zeros([2]), 1, 0), /lower bound 1 is above upper bound 0/);
       assert.throws(() => o.oneHot([1, 2], 0), /depth must be a positive integer, received 0/);
     });

@@ -31,6 +31,10 @@ const unaryChecks: Check[] = [
   ['sigmoid', o.sigmoid, [r([2, 3], 18, -5, 5)]],
   ['tanh', o.tanh, [r([2, 3], 19)]],
   ['softplus', o.softplus, [r([2, 3], 20, -5, 5)]],
+  ['sin', o.sin, [r([2, 3], 23)]],
+  ['cos', o.cos, [r([2, 3], 24)]],
+  ['reciprocal', o.reciprocal, [pos([2, 3], 25)]],
+  ['floor, ceil, round (flat)', (x) => o.add(o.add(o.floor(x), o.ceil(x)), o.mul(o.round(x), x)), [r([2, 3], 26)]],
   ['clip', (x) => o.clip(x, -1, 1), [r([3, 4], 21)]],
   ['cast float64 -> float64 identity chain', (x) => o.cast(o.mul(x, 2), 'float64'), [r([3], 22)]],
 ];
@@ -55,6 +59,8 @@ binaries.forEach(([name, f, positive], bi) => {
     binaryChecks.push([`${name} (${tag})`, f, [a, b]]);
   });
 });
+binaryChecks.push(['mod (both broadcast)', o.mod, [r([2, 1, 3], 44, -3, 3), pos([4, 1], 45)]]);
+binaryChecks.push(['floorDiv (flat)', (a, b) => o.mul(o.floorDiv(a, b), a), [r([2, 3], 46, -3, 3), pos([3], 47)]]);
 binaryChecks.push(['pow, negative base and integer exponent (d/da)', (a) => o.pow(a, tensor([2, 3, 1], [3], 'float64')), [r([2, 3], 40, -2, -0.3)]]);
 binaryChecks.push(['where (broadcast cond, a, b)', (a, b) => o.where(tensor([[true], [false]]), a, b), [r([2, 3], 41), r([3], 42)]]);
 binaryChecks.push(['where with scalar branch', (a) => o.where(tensor([true, false, true]), a, 0), [r([2, 3], 43)]]);

@@ -41,6 +41,18 @@ describe('tensor creation', () => {
     d[0] = 100;
     assert.equal(t.dataSync()[0], 1);
   });
+  it('from a tensor: the same tensor, or a re-shaped / converted one', () => {
+    const t = tensor([1, 2, 3, 4, 5, 6]);
+    assert.equal(tensor(t), t);
+    assert.deepEqual(tensor(t, [3, 2]).array(), [[1, 2], [3, 4], [5, 6]]);
+    assert.deepEqual(tensor(t, [2, 3], 'int32').dtype, 'int32');
+    assert.throws(() => tensor(t, [4]), /6 values do not fill shape \[4\]/);
+  });
+  it('empty and nested-empty arrays', () => {
+    assert.deepEqual(tensor([]).shape, [0]);
+    assert.deepEqual(tensor([[], []]).shape, [2, 0]);
+    assert.deepEqual(zeros([2, 0]).array(), [[], []]);
+  });
   it('a scalar has shape [] and item()', () => {
     const s = tensor(3);
     assert.deepEqual(s.shape, []);

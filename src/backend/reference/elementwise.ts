@@ -46,7 +46,7 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** f'(x) expressed with x and y = f(x); kinks take the PyTorch convention (relu'(0) = 0, leaky'(0) = 1). */
+/** f'(x) expressed with x and y = f(x); kinks take the PyTorch convention (relu'(0) = 0, leaky'(0) = alpha, elu'(0) = alpha). */
 export function activationDerivative(op: ActivationOp, alpha = 0): (x: number, y: number) => number {
   switch (op) {
     case 'linear': return () => 1;
