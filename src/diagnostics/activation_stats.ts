@@ -41,7 +41,7 @@ export interface ActivationStats {
 
 /** Statistics of a layer output `y` ([batch, ..., units]) under activation `kind`. */
 export function activationStats(y: Tensor, kind: string | null): ActivationStats {
-  const data = y.data;
+  const data = y.dataSync();
   const n = data.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += data[i];

@@ -19,7 +19,7 @@ export {
 } from './regularization.js';
 
 /** Every built-in layer class (InputLayer registers itself in input_layer.ts). */
-export const BUILT_IN_LAYERS: SerializableClass[] = [
+const BUILT_IN_LAYERS: SerializableClass[] = [
   Dense, Activation, Flatten, Reshape, BatchNormalization, LayerNormalization,
   LeakyReLU, PReLU, RReLU, ELU, ReLU, Softmax, Dropout, AlphaDropout, GaussianNoise, GaussianDropout,
 ];

@@ -23,7 +23,7 @@ export class LossFunctionWrapper extends Loss {
     return this.fn(t, p);
   }
 
-  static fromConfig(_config: Record<string, any>): Loss {
+  static override fromConfig(_config: Record<string, any>): Loss {
     throw new Error('LossFunctionWrapper: a wrapped function cannot be deserialized; register a Loss subclass instead');
   }
 }
@@ -156,7 +156,7 @@ export class SparseCategoricalCrossentropy extends Loss {
     return { ...super.getConfig(), from_logits: this.fromLogits, ignore_class: this.ignoreClass };
   }
 
-  static fromConfig(c: Record<string, any>): SparseCategoricalCrossentropy {
+  static override fromConfig(c: Record<string, any>): SparseCategoricalCrossentropy {
     return new SparseCategoricalCrossentropy({ name: c.name, reduction: c.reduction, fromLogits: c.from_logits, ignoreClass: c.ignore_class });
   }
 }

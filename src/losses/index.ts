@@ -72,8 +72,11 @@ export function get(id: string | Loss | LossFn): Loss {
 }
 
 /** A loss from a Keras config entry {class_name, config}. */
-export function deserialize(entry: { class_name: string; config?: Record<string, any> } | string): Loss {
+export function deserialize(entry: { class_name: string; config?: Record<string, any> | string } | string): Loss {
   if (typeof entry === 'string') return get(entry);
+  // Keras 3 serializes plain loss functions as {class_name: 'function', config: 'mean_squared_error'}.
+  if (entry.class_name === 'function' && typeof entry.config === 'string') return get(entry.config);
+  if (typeof entry.config === 'string') return get(entry.config);
   const cls = lookupSerializable('loss', entry.class_name);
   if (!cls) return get(entry.class_name);
   return cls.fromConfig(entry.config ?? {}) as Loss;

@@ -4,7 +4,7 @@ import { isFloat, type DType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { castTo, div, expandDims, mul, squeeze, sum } from '../ops/index.js';
 import { toTensor, type Arg } from '../ops/convert.js';
-import { toSnakeCase } from '../utils/naming.js';
+import { snakeToCamel, toSnakeCase } from '../utils/naming.js';
 
 /** How per-sample losses are aggregated: Keras' `reduction` argument. */
 export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean' | 'mean_with_sample_weight';
@@ -91,7 +91,9 @@ export abstract class Loss {
   reduction: Reduction | null;
 
   constructor(options: LossOptions = {}) {
-    const reduction = options.reduction === undefined ? 'sum_over_batch_size' : options.reduction;
+    // NOTE: tf.keras 2 configs say 'auto', which means sum_over_batch_size outside tf.distribute.
+    const given = options.reduction as string | null | undefined;
+    const reduction = (given === undefined || given === 'auto' ? 'sum_over_batch_size' : given) as Reduction | null;
     if (reduction !== null && !REDUCTIONS.includes(reduction)) {
       throw new Error(`Loss: invalid reduction '${String(reduction)}'; expected one of ${REDUCTIONS.join(', ')}`);
     }
@@ -125,5 +127,12 @@ export abstract class Loss {
   /** Keras-style config (snake_case keys). */
   getConfig(): Record<string, unknown> {
     return { name: this.name, reduction: this.reduction };
+  }
+
+  /** Rebuilds a loss from its config: snake_case keys become the camelCase constructor options. */
+  static fromConfig(config: Record<string, any>): Loss {
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) options[snakeToCamel(k)] = v;
+    return new (this as unknown as new (o: Record<string, unknown>) => Loss)(options);
   }
 }

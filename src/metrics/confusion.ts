@@ -83,7 +83,7 @@ export class Precision extends ThresholdCounts {
   result(): number {
     return divideNoNan(this.tp, this.tp + this.fp);
   }
-  static fromConfig(c: Record<string, any>): Precision {
+  static override fromConfig(c: Record<string, any>): Precision {
     return new Precision({ name: c.name, thresholds: c.thresholds ?? undefined, classId: c.class_id });
   }
 }
@@ -97,7 +97,7 @@ export class Recall extends ThresholdCounts {
   result(): number {
     return divideNoNan(this.tp, this.tp + this.fn);
   }
-  static fromConfig(c: Record<string, any>): Recall {
+  static override fromConfig(c: Record<string, any>): Recall {
     return new Recall({ name: c.name, thresholds: c.thresholds ?? undefined, classId: c.class_id });
   }
 }
@@ -233,7 +233,7 @@ export class AUC extends Metric {
     };
   }
 
-  static fromConfig(c: Record<string, any>): AUC {
+  static override fromConfig(c: Record<string, any>): AUC {
     return new AUC({ name: c.name, numThresholds: c.num_thresholds, curve: c.curve, summationMethod: c.summation_method, fromLogits: c.from_logits });
   }
 }

@@ -109,8 +109,10 @@ export function get(id: string | Metric | MetricFn, lossName?: string): Metric {
 }
 
 /** A metric from a Keras config entry {class_name, config}. */
-export function deserialize(entry: { class_name: string; config?: Record<string, any> } | string): Metric {
-  if (typeof entry === 'string') return get(entry);
+export function deserialize(entry: { class_name: string; config?: Record<string, any> | string } | string, lossName?: string): Metric {
+  if (typeof entry === 'string') return get(entry, lossName);
+  // Keras 3 serializes metric functions as {class_name: 'function', config: 'accuracy'}.
+  if (typeof entry.config === 'string') return get(entry.config, lossName);
   const cls = lookupSerializable('metric', entry.class_name);
   if (!cls) throw new Error(`metrics.deserialize: unknown metric class '${entry.class_name}'`);
   return cls.fromConfig(entry.config ?? {}) as Metric;

@@ -4,7 +4,7 @@ import { noGrad } from '../autograd/tape.js';
 import { broadcastTo, castTo, mean, mul } from '../ops/index.js';
 import { toTensor, type Arg } from '../ops/convert.js';
 import { squeezeOrExpandToSameRank } from '../losses/loss.js';
-import { toSnakeCase } from '../utils/naming.js';
+import { snakeToCamel, toSnakeCase } from '../utils/naming.js';
 
 export interface MetricOptions {
   name?: string;
@@ -46,6 +46,13 @@ export abstract class Metric {
   /** Keras-style config (snake_case keys). */
   getConfig(): Record<string, unknown> {
     return { name: this.name, dtype: 'float32' };
+  }
+
+  /** Rebuilds a metric from its config: snake_case keys become the camelCase constructor options. */
+  static fromConfig(config: Record<string, any>): Metric {
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) if (k !== 'dtype') options[snakeToCamel(k)] = v;
+    return new (this as unknown as new (o: Record<string, unknown>) => Metric)(options);
   }
 }
 
@@ -104,9 +111,6 @@ export class Mean extends Metric {
     this.count = 0;
   }
 
-  static fromConfig(c: Record<string, any>): Metric {
-    return new this({ name: c.name });
-  }
 }
 
 /** A per-sample metric function: (yTrue, yPred) -> values with the batch axes. */

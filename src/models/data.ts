@@ -1,21 +1,22 @@
 // Data plumbing for fit/evaluate/predict: x/y normalisation, batching, seeded shuffling, validation split, class weights.
 import { Tensor } from '../tensor/tensor.js';
-import { tensor } from '../tensor/creation.js';
+import { tensor, type NestedArray } from '../tensor/creation.js';
 import { formatShape } from '../tensor/shape.js';
 import { argmax, gather, sliceAxis } from '../ops/index.js';
 import { globalRng } from '../random/rng.js';
 
-/** What fit/evaluate/predict accept for x or y: one tensor, one per input/output, or keyed by input/output name. */
-export type ModelData = Tensor | Tensor[] | Record<string, Tensor>;
+/** What fit/evaluate/predict accept for x or y: one tensor (or nested number arrays), one per input/output, or keyed by input/output name. */
+export type ModelData = Tensor | Tensor[] | Record<string, Tensor> | NestedArray[];
 
 /** Turns x or y into a list ordered like `names` (the model's inputs or outputs). */
 export function toTensorList(data: ModelData, names: readonly string[], what: string): Tensor[] {
   if (data instanceof Tensor) return [data];
+  if (Array.isArray(data) && data.length > 0 && !data.some((t) => t instanceof Tensor)) return [tensor(data as any)];
   if (Array.isArray(data)) {
     data.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new Error(`${what}[${i}]: expected a Tensor, received ${typeof t}`);
     });
-    return data;
+    return data as Tensor[];
   }
   if (data && typeof data === 'object') {
     return names.map((n) => {

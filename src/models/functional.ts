@@ -46,6 +46,8 @@ export class Model extends Layer {
   compiled: CompiledState | null = null;
   /** Set by BackupAndRestore in onTrainBegin: the epoch fit resumes from. @internal */
   resumeEpoch: number | null = null;
+  /** The batch fit trained on last (read by the GradientHealth callback). @internal */
+  lastTrainBatch: { xs: Tensor[]; ys: Tensor[] } | null = null;
   protected graph: Graph | null = null;
   protected singleOutput = true;
 

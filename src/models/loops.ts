@@ -99,6 +99,7 @@ export async function fit(model: Model, x: ModelData, y: ModelData, args: FitArg
       const b = unpack(takeBatch(all, start, end, order), data);
       await callbacks.callAt('onBatchBegin', step, { batch: step, size: end - start });
       trainStep(model, b.xs, b.ys, b.sw, trackers);
+      model.lastTrainBatch = { xs: b.xs, ys: b.ys };
       await callbacks.callAt('onBatchEnd', step, currentLogs(model, trackers));
       if (model.stopTraining) break;
       await yieldToEventLoop();
@@ -130,12 +131,12 @@ export async function evaluate(model: Model, x: ModelData, y: ModelData, args: E
   return Object.values(await evaluateLoop(model, data, batchSize, '', bar));
 }
 
-/** Keras predict: outputs in inference mode, batch by batch, concatenated (one tensor per output). */
+/** Keras predict: outputs in inference mode, batch by batch, concatenated (one tensor per output); verbose 1 (default) shows the bar. */
 export async function predict(model: Model, x: ModelData, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
   const batchSize = positiveInt(args.batchSize ?? 32, 'predict: batchSize');
   const data = prepare(model, x, null);
   const steps = Math.ceil(data.n / batchSize);
-  const bar = (args.verbose ?? 0) > 0 ? new Progbar(steps, { verbose: args.verbose }) : null;
+  const bar = (args.verbose ?? 1) > 0 ? new Progbar(steps, { verbose: args.verbose ?? 1 }) : null;
   const outs: Tensor[][] = [];
   for (let step = 0; step < steps; step++) {
     const start = step * batchSize;

@@ -82,6 +82,7 @@ export interface EvaluateArgs {
 
 export interface PredictArgs {
   batchSize?: number;
+  /** 1 (default, as Keras): progress bar; 0: silent. */
   verbose?: number;
 }
 

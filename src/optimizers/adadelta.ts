@@ -33,7 +33,7 @@ export class Adadelta extends Optimizer {
     return { ...super.getConfig(), rho: this.rho, epsilon: this.epsilon };
   }
 
-  static fromConfig(c: Record<string, any>): Adadelta {
+  static override fromConfig(c: Record<string, any>): Adadelta {
     return new Adadelta({ ...baseOptionsFromConfig(c), rho: c.rho, epsilon: c.epsilon });
   }
 }

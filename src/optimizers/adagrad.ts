@@ -35,7 +35,7 @@ export class Adagrad extends Optimizer {
     return { ...super.getConfig(), initial_accumulator_value: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 
-  static fromConfig(c: Record<string, any>): Adagrad {
+  static override fromConfig(c: Record<string, any>): Adagrad {
     return new Adagrad({ ...baseOptionsFromConfig(c), initialAccumulatorValue: c.initial_accumulator_value, epsilon: c.epsilon });
   }
 }

@@ -48,7 +48,7 @@ export class Adam extends Optimizer {
     return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
 
-  static fromConfig(c: Record<string, any>): Adam {
+  static override fromConfig(c: Record<string, any>): Adam {
     return new Adam({ ...baseOptionsFromConfig(c), beta1: c.beta_1, beta2: c.beta_2, epsilon: c.epsilon, amsgrad: c.amsgrad });
   }
 }

@@ -38,7 +38,7 @@ export class Adamax extends Optimizer {
     return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
   }
 
-  static fromConfig(c: Record<string, any>): Adamax {
+  static override fromConfig(c: Record<string, any>): Adamax {
     return new Adamax({ ...baseOptionsFromConfig(c), beta1: c.beta_1, beta2: c.beta_2, epsilon: c.epsilon });
   }
 }

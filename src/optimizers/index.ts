@@ -57,10 +57,18 @@ export function serialize(o: Optimizer): Record<string, unknown> {
   return { module: 'keras.optimizers', class_name: o.className, config: o.getConfig(), registered_name: null };
 }
 
+function classNameOf(id: string): string {
+  try {
+    return get(id.replace(/^Custom>/, '')).className;
+  } catch {
+    return id;
+  }
+}
+
 /** An optimizer from its Keras config entry (or a string). */
 export function deserialize(entry: { class_name: string; config?: Record<string, any> } | string): Optimizer {
   if (typeof entry === 'string') return get(entry);
-  const cls = lookupSerializable('optimizer', entry.class_name);
+  const cls = lookupSerializable('optimizer', entry.class_name) ?? lookupSerializable('optimizer', classNameOf(entry.class_name));
   if (!cls) throw new Error(`optimizers.deserialize: unknown optimizer class '${entry.class_name}'. Valid classes: SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam, Adadelta`);
   return cls.fromConfig(entry.config ?? {}) as Optimizer;
 }

@@ -51,7 +51,7 @@ export class Nadam extends Optimizer {
     return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
   }
 
-  static fromConfig(c: Record<string, any>): Nadam {
+  static override fromConfig(c: Record<string, any>): Nadam {
     return new Nadam({ ...baseOptionsFromConfig(c), beta1: c.beta_1, beta2: c.beta_2, epsilon: c.epsilon });
   }
 }

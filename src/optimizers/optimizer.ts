@@ -8,6 +8,7 @@ import { backend } from '../backend/registry.js';
 import type { OptimizerKind } from '../backend/backend.js';
 import { castTo, clip, div, mul, square, sum } from '../ops/index.js';
 import { toTensor } from '../ops/convert.js';
+import { snakeToCamel } from '../utils/naming.js';
 import { deserialize as deserializeSchedule, LearningRateSchedule, serialize as serializeSchedule } from './schedules.js';
 
 export interface OptimizerOptions {
@@ -293,11 +294,19 @@ export abstract class Optimizer {
       gradient_accumulation_steps: null,
     };
   }
+
+  /** Rebuilds an optimizer from its Keras config (snake_case keys become camelCase options). */
+  static fromConfig(config: Record<string, any>): Optimizer {
+    const handled = new Set(['name', 'learning_rate', 'lr', 'weight_decay', 'clipnorm', 'global_clipnorm', 'clipvalue']);
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) if (!handled.has(k)) options[snakeToCamel(k)] = v;
+    return new (this as unknown as new (o: Record<string, unknown>) => Optimizer)({ ...options, ...baseOptionsFromConfig(config) });
+  }
 }
 
 /** Base options from a Keras optimizer config (snake_case), shared by every fromConfig. */
 export function baseOptionsFromConfig(c: Record<string, any>): OptimizerOptions {
-  const lr = c.learning_rate;
+  const lr = c.learning_rate ?? c.lr;
   return {
     name: c.name ?? undefined,
     learningRate: lr && typeof lr === 'object' ? deserializeSchedule(lr) : lr ?? undefined,

@@ -49,7 +49,7 @@ export class RMSprop extends Optimizer {
     return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
 
-  static fromConfig(c: Record<string, any>): RMSprop {
+  static override fromConfig(c: Record<string, any>): RMSprop {
     return new RMSprop({ ...baseOptionsFromConfig(c), rho: c.rho, momentum: c.momentum, epsilon: c.epsilon, centered: c.centered });
   }
 }

@@ -1,5 +1,6 @@
 // Learning-rate schedules (Keras 3 learning_rate_schedule.py): step -> learning rate.
 import { registerSerializable, lookupSerializable } from '../saving/registry.js';
+import { snakeToCamel } from '../utils/naming.js';
 
 /**
  * Base of learning-rate schedules: `call(step)` gives the rate at optimizer step `step`
@@ -22,6 +23,13 @@ export abstract class LearningRateSchedule {
 
   /** Keras config (snake_case keys). */
   abstract getConfig(): Record<string, unknown>;
+
+  /** Rebuilds a schedule from its config (snake_case keys become camelCase options). */
+  static fromConfig(config: Record<string, any>): LearningRateSchedule {
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) options[snakeToCamel(k)] = v;
+    return new (this as unknown as new (o: Record<string, unknown>) => LearningRateSchedule)(options);
+  }
 }
 
 function positive(what: string, key: string, value: number): void {
@@ -63,7 +71,7 @@ export class ExponentialDecay extends LearningRateSchedule {
     return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 
-  static fromConfig(c: Record<string, any>): ExponentialDecay {
+  static override fromConfig(c: Record<string, any>): ExponentialDecay {
     return new ExponentialDecay({ initialLearningRate: c.initial_learning_rate, decaySteps: c.decay_steps, decayRate: c.decay_rate, staircase: c.staircase, name: c.name });
   }
 }
@@ -98,7 +106,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     return { boundaries: this.boundaries, values: this.values, name: this.name };
   }
 
-  static fromConfig(c: Record<string, any>): PiecewiseConstantDecay {
+  static override fromConfig(c: Record<string, any>): PiecewiseConstantDecay {
     return new PiecewiseConstantDecay({ boundaries: c.boundaries, values: c.values, name: c.name });
   }
 }
@@ -132,7 +140,7 @@ export class InverseTimeDecay extends LearningRateSchedule {
     return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 
-  static fromConfig(c: Record<string, any>): InverseTimeDecay {
+  static override fromConfig(c: Record<string, any>): InverseTimeDecay {
     return new InverseTimeDecay({ initialLearningRate: c.initial_learning_rate, decaySteps: c.decay_steps, decayRate: c.decay_rate, staircase: c.staircase, name: c.name });
   }
 }
@@ -183,7 +191,7 @@ export class PolynomialDecay extends LearningRateSchedule {
     };
   }
 
-  static fromConfig(c: Record<string, any>): PolynomialDecay {
+  static override fromConfig(c: Record<string, any>): PolynomialDecay {
     return new PolynomialDecay({
       initialLearningRate: c.initial_learning_rate, decaySteps: c.decay_steps, endLearningRate: c.end_learning_rate,
       power: c.power, cycle: c.cycle, name: c.name,
@@ -242,7 +250,7 @@ export class CosineDecay extends LearningRateSchedule {
     };
   }
 
-  static fromConfig(c: Record<string, any>): CosineDecay {
+  static override fromConfig(c: Record<string, any>): CosineDecay {
     return new CosineDecay({
       initialLearningRate: c.initial_learning_rate, decaySteps: c.decay_steps, alpha: c.alpha, name: c.name,
       warmupTarget: c.warmup_target, warmupSteps: c.warmup_steps,

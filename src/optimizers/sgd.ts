@@ -42,7 +42,7 @@ export class SGD extends Optimizer {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 
-  static fromConfig(c: Record<string, any>): SGD {
+  static override fromConfig(c: Record<string, any>): SGD {
     return new SGD({ ...baseOptionsFromConfig(c), momentum: c.momentum, nesterov: c.nesterov });
   }
 }

@@ -46,8 +46,9 @@ export function broadcastShapes(a: Shape, b: Shape, what = 'broadcast'): number[
 
 /** Normalizes a possibly negative axis against `rank`; throws on out-of-range axes. */
 export function normalizeAxis(axis: number, rank: number, what = 'axis'): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new Error(`${what}: axis ${axis} is out of range for a tensor of rank ${rank} (expected -${rank} <= axis < ${rank})`);
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    const expected = rank === 0 ? 'a scalar has no axes' : `expected -${rank} <= axis < ${rank}`;
+    throw new Error(`${what}: axis ${axis} is out of range for a tensor of rank ${rank} (${expected})`);
   }
   return axis < 0 ? axis + rank : axis;
 }

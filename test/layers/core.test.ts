@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { ones, randomNormal, zeros } from '../../src/tensor/creation.js';
 import '../../src/ops/index.js';
-import { Activation, Dense, Flatten, Input, Layer, Reshape } from '../../src/layers/index.js';
+import {
+  Activation, AlphaDropout, BatchNormalization, Dense, Dropout, ELU, Flatten, GaussianDropout, GaussianNoise, Input, Layer,
+  LayerNormalization, LeakyReLU, PReLU, ReLU, Reshape, RReLU, Softmax,
+} from '../../src/layers/index.js';
 import { lookupSerializable } from '../../src/saving/registry.js';
 import * as initializers from '../../src/initializers/index.js';
 import { L1L2 } from '../../src/regularizers/index.js';
@@ -80,6 +83,10 @@ describe('Dense', () => {
     const losses = layer.regularizationLosses();
     assert.equal(losses.length, 1);
     assertClose([losses[0].item()], [0.01 * 6 * 0.25], 1e-7, 1e-6);
+    const withActivity = new Dense(2, { activityRegularizer: new L1L2({ l1: 0.5 }) });
+    const out = withActivity.apply(ones([1, 3]));
+    assert.equal(withActivity.regularizationLosses().length, 1);
+    assertClose([withActivity.regularizationLosses()[0].item()], [0.5 * values(out).reduce((p, q) => p + Math.abs(q), 0)], 1e-6, 1e-5);
     layer.bias!.assign(new Tensor(Float32Array.from([-1, 2]), [2], 'float32'));
     layer.applyConstraints();
     assert.deepEqual(values(layer.bias!.read()).map((v) => v + 0), [0, 2]);
@@ -152,9 +159,34 @@ describe('Activation, Flatten, Reshape', () => {
   });
 
   it('every layer class is a Layer registered under its Keras class name', () => {
-    for (const name of ['Dense', 'Activation', 'Flatten', 'Reshape', 'InputLayer']) {
+    const names = [
+      'Dense', 'Activation', 'Flatten', 'Reshape', 'InputLayer', 'BatchNormalization', 'LayerNormalization', 'LeakyReLU', 'PReLU',
+      'RReLU', 'ELU', 'ReLU', 'Softmax', 'Dropout', 'AlphaDropout', 'GaussianNoise', 'GaussianDropout',
+    ];
+    for (const name of names) {
       const cls = lookupSerializable('layer', name) as unknown as { prototype: unknown };
       assert.ok(cls && cls.prototype instanceof Layer, name);
+      assert.equal((cls as unknown as typeof Layer).className, name);
+    }
+  });
+
+  it('every layer gives the same output shape eagerly and symbolically (batch kept), and auto-names like Keras', () => {
+    const cases: [Layer, (number | null)[]][] = [
+      [new Dense(3), [null, 5, 3]], [new Activation('relu'), [null, 5, 4]], [new Flatten(), [null, 20]], [new Reshape([2, 10]), [null, 2, 10]],
+      [new BatchNormalization(), [null, 5, 4]], [new LayerNormalization(), [null, 5, 4]], [new LeakyReLU(), [null, 5, 4]],
+      [new PReLU(), [null, 5, 4]], [new RReLU(), [null, 5, 4]], [new ELU(), [null, 5, 4]], [new ReLU(), [null, 5, 4]],
+      [new Softmax(), [null, 5, 4]], [new Dropout({ rate: 0.5 }), [null, 5, 4]], [new AlphaDropout({ rate: 0.1 }), [null, 5, 4]],
+      [new GaussianNoise({ stddev: 0.1 }), [null, 5, 4]], [new GaussianDropout({ rate: 0.1 }), [null, 5, 4]],
+    ];
+    for (const [layer, expected] of cases) {
+      assert.deepEqual(layer.apply(Input({ shape: [5, 4] })).shape, expected, layer.className);
+      for (const training of [false, true]) {
+        assert.deepEqual(layer.apply(randomNormal([2, 5, 4], { seed: 1 }), { training }).shape, [2, ...expected.slice(1)], layer.className);
+      }
+    }
+    const snake: Record<string, string> = { PReLU: 'p_re_lu', LeakyReLU: 'leaky_re_lu', BatchNormalization: 'batch_normalization', ELU: 'elu', ReLU: 're_lu' };
+    for (const [layer] of cases) {
+      if (snake[layer.className]) assert.match(layer.name, new RegExp(`^${snake[layer.className]}(_\\d+)?$`));
     }
   });
 });

@@ -113,4 +113,10 @@ describe('loss semantics', () => {
     const scce = losses.deserialize({ class_name: 'SparseCategoricalCrossentropy', config: { from_logits: true, ignore_class: 3 } }) as losses.SparseCategoricalCrossentropy;
     assert.equal(scce.ignoreClass, 3);
   });
+
+  it('reads Keras 3 function entries and tf.keras 2 reduction "auto"', () => {
+    assert.ok(losses.deserialize({ class_name: 'function', config: 'mean_squared_error' }) instanceof losses.MeanSquaredError);
+    const legacy = losses.deserialize({ class_name: 'SparseCategoricalCrossentropy', config: { reduction: 'auto', name: 'sparse_categorical_crossentropy', from_logits: false } });
+    assert.equal(legacy.reduction, 'sum_over_batch_size');
+  });
 });

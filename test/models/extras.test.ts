@@ -55,7 +55,7 @@ describe('models: extras', () => {
     assert.equal(model.weights.length, 4);
     assert.equal(model.countParams(), 3 * 8 + 8 + 8 + 1);
     assert.ok(h.history.loss[4] < h.history.loss[0]);
-    assert.deepEqual((await model.predict(x)).shape, [32, 1]);
+    assert.deepEqual((await model.predict(x, { verbose: 0 })).shape, [32, 1]);
   });
 
   it('adds regularization penalties to the loss and applies constraints after each update', () => {

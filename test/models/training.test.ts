@@ -41,7 +41,7 @@ describe('training', () => {
     assert.ok(history.history.loss[0] > history.history.loss[59]);
     const [loss] = await model.evaluate(x, y, { verbose: 0 });
     assert.ok(loss < 1e-4);
-    const pred = await model.predict(x, { batchSize: 5 });
+    const pred = await model.predict(x, { batchSize: 5, verbose: 0 });
     assert.deepEqual(pred.shape, [64, 1]);
   });
 
@@ -93,7 +93,9 @@ describe('training', () => {
     model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const h = await model.fit(x, y, { epochs: 1, verbose: 0 });
     assert.ok(Number.isFinite(h.history.loss[0]));
-    assert.equal((await model.predict(x)).dtype, 'float32');
+    assert.equal((await model.predict(x, { verbose: 0 })).dtype, 'float32');
+    // plain nested arrays are accepted as data too
+    assert.deepEqual((await model.predict([[[1, 2], [3, 4]]], { verbose: 0 })).shape, [1, 3]);
   });
 
   it('freezing + compile leaves frozen weights and BatchNormalization statistics bit-identical', async () => {
@@ -166,7 +168,7 @@ describe('training', () => {
     assert.deepEqual(Object.keys(hist.history), ['loss', 'reg_loss', 'cls_loss', 'cls_accuracy']);
     const total = hist.history.loss[1];
     assert.ok(Math.abs(total - (0.5 * hist.history.reg_loss[1] + hist.history.cls_loss[1])) < 1e-4);
-    const out = await model.predict(x) as unknown as Tensor[];
+    const out = await model.predict(x, { verbose: 0 }) as unknown as Tensor[];
     assert.deepEqual(out.map((t) => t.shape), [[12, 1], [12, 2]]);
   });
 

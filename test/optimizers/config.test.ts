@@ -80,6 +80,15 @@ describe('optimizer configs and resolution', () => {
     }
   });
 
+  it('reads legacy and tfjs-style entries', () => {
+    const legacy = optimizers.deserialize({ class_name: 'Adam', config: { lr: 0.02, beta_1: 0.8, decay: 0, is_legacy_optimizer: false } }) as optimizers.Adam;
+    assert.equal(legacy.learningRate, 0.02);
+    assert.equal(legacy.beta1, 0.8);
+    assert.equal(optimizers.deserialize({ class_name: 'Custom>Adam', config: {} }).className, 'Adam');
+    assert.equal(optimizers.deserialize({ class_name: 'rmsprop', config: { learning_rate: 0.5 } }).learningRate, 0.5);
+    assert.throws(() => optimizers.deserialize({ class_name: 'Lion', config: {} }), /unknown optimizer class 'Lion'/);
+  });
+
   it('serializes a schedule inside the config', () => {
     const sched = new optimizers.CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: 0.1, warmupSteps: 5 });
     const cfg = new optimizers.Adam({ learningRate: sched }).getConfig();

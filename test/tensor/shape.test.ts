@@ -24,6 +24,7 @@ describe('shapes', () => {
     assert.deepEqual(normalizeAxes(null, 0), []);
     assert.throws(() => normalizeAxis(3, 3, 'mean'), /mean: axis 3 is out of range for a tensor of rank 3 \(expected -3 <= axis < 3\)/);
     assert.throws(() => normalizeAxis(0.5, 3), /axis 0.5 is out of range/);
+    assert.throws(() => normalizeAxis(0, 0, 'sum'), /sum: axis 0 is out of range for a tensor of rank 0 \(a scalar has no axes\)/);
   });
   it('reduced shapes and reshape inference', () => {
     assert.deepEqual(reducedShape([2, 3, 4], [0, 2], true), [1, 3, 1]);

@@ -1,0 +1,98 @@
+// GradientHealth: a fit callback that runs diagnostics.gradientReport during training and logs the figures per epoch.
+import { Callback, type Logs } from './callback.js';
+import type { ModelData } from '../models/data.js';
+import { gradientReport, type GradientReport } from '../diagnostics/report.js';
+import type { HealthThresholds } from '../diagnostics/warnings.js';
+
+export interface GradientHealthOptions extends HealthThresholds {
+  /** Also report every N training batches (default 100; 0 = only at epoch ends). */
+  everyNBatches?: number;
+  /** A fixed probe batch `[x, y]` (default: the batch fit trained on last). */
+  data?: [ModelData, ModelData];
+  /** Which figures go into the epoch logs / History (default 'all'; 'ratio' = only the first/last ratio). */
+  record?: 'all' | 'ratio';
+  /** 1 (default): print each epoch's warnings; 0: silent. */
+  verbose?: number;
+  /** Where warnings are printed (default: stderr). */
+  print?: (line: string) => void;
+}
+
+/** A report tagged with when it was taken. */
+export type TimedReport = GradientReport & { epoch: number; batch: number };
+
+/** The per-layer figures History records, as `<figure>/<layer name>`. */
+export const RECORDED_FIGURES = ['gradient_norm', 'weight_norm', 'activation_mean', 'activation_std', 'dead_fraction', 'saturated_fraction'] as const;
+
+/**
+ * Watches training health: every `everyNBatches` batches and at each epoch end it computes a
+ * gradient report (per-layer gradient/weight norms, activation mean/std, dead and saturated
+ * fractions, first-to-last gradient ratio) and prints its warnings; at epoch end the figures are
+ * added to the logs, so `history.history['first_to_last_gradient_ratio']` and
+ * `history.history['gradient_norm/dense_1']` hold one value per epoch.
+ * @example await model.fit(x, y, { callbacks: [new callbacks.GradientHealth({ everyNBatches: 100 })] });
+ */
+export class GradientHealth extends Callback {
+  /** Every report taken, in order (`epoch`, `batch` say when; batch -1 = at epoch end). */
+  reports: TimedReport[] = [];
+  private readonly options: GradientHealthOptions;
+  private epoch = 0;
+
+  constructor(options: GradientHealthOptions = {}) {
+    super();
+    const n = options.everyNBatches ?? 100;
+    if (!Number.isInteger(n) || n < 0) throw new Error(`GradientHealth: everyNBatches must be a non-negative integer, received ${n}`);
+    this.options = { ...options, everyNBatches: n };
+  }
+
+  /** The most recent report (undefined before the first). */
+  get lastReport(): TimedReport | undefined {
+    return this.reports[this.reports.length - 1];
+  }
+
+  private async take(batch: number): Promise<TimedReport | undefined> {
+    const model = this.model;
+    if (!model) return undefined;
+    const probe = this.options.data ?? (model.lastTrainBatch ? [model.lastTrainBatch.xs, model.lastTrainBatch.ys] as [ModelData, ModelData] : undefined);
+    if (!probe) return undefined;
+    const report = { ...(await gradientReport(model, probe[0], probe[1], this.options)), epoch: this.epoch, batch };
+    this.reports.push(report);
+    return report;
+  }
+
+  override onTrainBegin(): void {
+    this.reports = [];
+  }
+
+  override onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  override async onBatchEnd(batch: number): Promise<void> {
+    const n = this.options.everyNBatches!;
+    if (n > 0 && (batch + 1) % n === 0) await this.take(batch);
+  }
+
+  override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
+    const report = await this.take(-1);
+    if (!report) return;
+    logs.first_to_last_gradient_ratio = report.firstToLastGradientRatio;
+    if ((this.options.record ?? 'all') === 'all') {
+      for (const l of report.layers) {
+        logs[`gradient_norm/${l.name}`] = l.gradientNorm;
+        logs[`weight_norm/${l.name}`] = l.weightNorm;
+        logs[`activation_mean/${l.name}`] = l.activationMean;
+        logs[`activation_std/${l.name}`] = l.activationStd;
+        logs[`dead_fraction/${l.name}`] = l.deadFraction;
+        logs[`saturated_fraction/${l.name}`] = l.saturatedFraction;
+      }
+    }
+    if ((this.options.verbose ?? 1) > 0 && report.warnings.length > 0) {
+      const print = this.options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
+      for (const w of report.warnings) print(`GradientHealth (epoch ${epoch + 1}): ${w}`);
+    }
+  }
+
+  override onTrainEnd(): void {
+    if (this.model) this.model.lastTrainBatch = null;
+  }
+}
