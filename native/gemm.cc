@@ -94,26 +94,37 @@ template <int NV>
 void kernel(long kc, const float* __restrict a, const float* __restrict b, long ldb, float* c, long ldc, long mr,
             long w, bool accumulate, bool last, const Epilogue& ep, long j0) {
   __m512 acc[MR][NV];
+#pragma GCC unroll 8
   for (int i = 0; i < MR; i++)
+#pragma GCC unroll 3
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
   const __mmask16 lastMask = tailMask(w - (NV - 1) * 16);
 #pragma GCC unroll 2
   for (long p = 0; p < kc; p++) {
     __m512 bv[NV];
+#pragma GCC unroll 3
     for (int v = 0; v < NV - 1; v++) bv[v] = _mm512_loadu_ps(b + v * 16);
     bv[NV - 1] = _mm512_maskz_loadu_ps(lastMask, b + (NV - 1) * 16);
+#pragma GCC unroll 8
     for (int i = 0; i < MR; i++) {
       const __m512 av = _mm512_set1_ps(a[i]);
+#pragma GCC unroll 3
       for (int v = 0; v < NV; v++) acc[i][v] = _mm512_fmadd_ps(av, bv[v], acc[i][v]);
     }
     a += MR;
     b += ldb;
   }
+  // NOTE: spill through a tile with constant indices so the accumulators stay in registers in the loop.
+  alignas(64) float tile[MR][NV * 16];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; v++) _mm512_store_ps(&tile[i][v * 16], acc[i][v]);
   for (long i = 0; i < mr; i++) {
     float* ci = c + i * ldc;
     for (int v = 0; v < NV; v++) {
       const __mmask16 m = v == NV - 1 ? lastMask : static_cast<__mmask16>(0xffff);
-      __m512 r = acc[i][v];
+      __m512 r = _mm512_load_ps(&tile[i][v * 16]);
       if (accumulate) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, ci + v * 16));
       if (last) {
         if (ep.bias) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, ep.bias + j0 + v * 16));

@@ -20,9 +20,6 @@ export interface GradientHealthOptions extends HealthThresholds {
 /** A report tagged with when it was taken. */
 export type TimedReport = GradientReport & { epoch: number; batch: number };
 
-/** The per-layer figures History records, as `<figure>/<layer name>`. */
-export const RECORDED_FIGURES = ['gradient_norm', 'weight_norm', 'activation_mean', 'activation_std', 'dead_fraction', 'saturated_fraction'] as const;
-
 /**
  * Watches training health: every `everyNBatches` batches and at each epoch end it computes a
  * gradient report (per-layer gradient/weight norms, activation mean/std, dead and saturated

@@ -18,3 +18,5 @@ export { BackupAndRestore } from './backup_and_restore.js';
 export type { BackupAndRestoreOptions } from './backup_and_restore.js';
 export { LambdaCallback } from './lambda.js';
 export type { LambdaCallbackOptions } from './lambda.js';
+export { GradientHealth } from './gradient_health.js';
+export type { GradientHealthOptions, TimedReport } from './gradient_health.js';

@@ -1,4 +1,4 @@
-// diagnostics: training-health figures per layer (gradient/weight norms, activation stats) and warnings.
+// Training-health diagnostics (owned by the diagnostics engineer): per-layer gradient/weight norms, activation stats, warnings.
 export { gradientReport } from './report.js';
 export type { GradientReport, GradientReportOptions, LayerHealth } from './report.js';
 export { healthWarnings, seluProblems } from './warnings.js';

@@ -62,7 +62,10 @@ export function canonicalLossName(id: string): string | null {
  */
 export function get(id: string | Loss | LossFn): Loss {
   if (id instanceof Loss) return id;
-  if (typeof id === 'function') return new LossFunctionWrapper(id);
+  if (typeof id === 'function') {
+    if (id.prototype instanceof Loss) return new (id as unknown as new () => Loss)();
+    return new LossFunctionWrapper(id);
+  }
   if (typeof id !== 'string') throw new Error(`losses.get: expected a string, a Loss or a function, received ${String(id)}`);
   const name = canonicalLossName(id);
   if (name) return FACTORIES[name]();

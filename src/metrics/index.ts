@@ -90,7 +90,10 @@ function accuracyForLoss(lossName: string | undefined): ((name: string) => Metri
  */
 export function get(id: string | Metric | MetricFn, lossName?: string): Metric {
   if (id instanceof Metric) return id;
-  if (typeof id === 'function') return new MeanMetricWrapper(id);
+  if (typeof id === 'function') {
+    if (id.prototype instanceof Metric) return new (id as unknown as new () => Metric)();
+    return new MeanMetricWrapper(id);
+  }
   if (typeof id !== 'string') throw new Error(`metrics.get: expected a string, a Metric or a function, received ${String(id)}`);
   const lower = id.toLowerCase();
   if (lower === 'accuracy' || lower === 'acc') {

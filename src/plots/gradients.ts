@@ -9,8 +9,12 @@ export interface GradientNormReport {
   step?: number;
 }
 
-/** One report, several reports (e.g. one per epoch), or `{ layerName: normPerEpoch[] }`. */
-export type GradientNormsInput = GradientNormReport | ReadonlyArray<GradientNormReport> | Record<string, ArrayLike<number>>;
+/**
+ * One report, several reports (e.g. GradientHealth's `reports`), `{ layerName: normPerEpoch[] }`,
+ * or a History holding GradientHealth's 'gradient_norm/<layer>' series.
+ */
+export type GradientNormsInput =
+  | GradientNormReport | ReadonlyArray<GradientNormReport> | Record<string, ArrayLike<number>> | { history: Record<string, ArrayLike<number>> };
 
 export interface PlotGradientNormsOptions extends PlotOptions {
   /** 'layer' (default): layers along x, one line per epoch/report; 'epoch': epochs along x, one line per layer. */
@@ -21,6 +25,15 @@ interface Row { layer: string; depth: number; epoch: number; norm: number }
 
 function isReport(x: unknown): x is GradientNormReport {
   return typeof x === 'object' && x !== null && Array.isArray((x as GradientNormReport).layers);
+}
+
+/** A History (or its dict) with GradientHealth's 'gradient_norm/<layer>' series becomes { layer: norms }. */
+function fromHistory(input: Record<string, unknown>): Record<string, unknown> {
+  const h = (typeof input.history === 'object' && input.history !== null && !Array.isArray(input.history) ? input.history : input) as Record<string, unknown>;
+  const prefix = 'gradient_norm/';
+  const keys = Object.keys(h).filter((k) => k.startsWith(prefix));
+  if (keys.length === 0) return input;
+  return Object.fromEntries(keys.map((k) => [k.slice(prefix.length), h[k]]));
 }
 
 /** Long-format rows (layer, depth, epoch, norm) from any accepted input; non-positive norms are counted, not kept. */
@@ -37,7 +50,7 @@ export function gradientRows(input: GradientNormsInput): { rows: Row[]; layers: 
       });
     });
   } else if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
-    Object.entries(input as Record<string, unknown>).forEach(([layer, norms], depth) => {
+    Object.entries(fromHistory(input as Record<string, unknown>)).forEach(([layer, norms], depth) => {
       checkSeries(norms, `the norms of layer '${layer}'`, 'plotGradientNorms').forEach((norm, epoch) => raw.push({ layer, depth, epoch, norm }));
     });
   } else {

@@ -5,7 +5,7 @@ import { SCHEMA, checkSeries, describe, savePlot, type PlotOptions, type PlotRes
 export type HistoryLike = { history: Record<string, ArrayLike<number>>; epoch?: number[] } | Record<string, ArrayLike<number>>;
 
 export interface PlotHistoryOptions extends PlotOptions {
-  /** Base names to plot ('loss', 'accuracy'); their 'val_' counterparts come along. Default: all. */
+  /** Base names to plot ('loss', 'accuracy'); their 'val_' counterparts come along. Default: all but per-layer 'figure/layer' series. */
   metrics?: string[];
   /** Logarithmic value axis. */
   logScale?: boolean;
@@ -29,8 +29,10 @@ export function historyRows(history: HistoryLike, metrics?: string[]): { rows: R
   const { dict, epochs } = unwrap(history);
   const keys = Object.keys(dict);
   if (keys.length === 0) throw new Error('plotHistory: the history is empty (expected at least one series such as loss)');
-  const allBases = [...new Set(keys.map((k) => k.replace(/^val_/, '')))];
+  // Per-layer series logged by GradientHealth ('gradient_norm/dense_1') belong to plotGradientNorms.
+  const allBases = [...new Set(keys.filter((k) => !k.includes('/')).map((k) => k.replace(/^val_/, '')))];
   const bases = metrics ?? allBases;
+  if (bases.length === 0) throw new Error(`plotHistory: no metric series to plot (keys: ${keys.join(', ')})`);
   for (const m of bases) {
     if (!(m in dict) && !(`val_${m}` in dict)) {
       throw new Error(`plotHistory: no series '${m}' in the history (available: ${keys.join(', ')})`);

@@ -85,6 +85,7 @@ describe('loss semantics', () => {
     assert.ok(losses.get('sparseCategoricalCrossentropy') instanceof losses.SparseCategoricalCrossentropy);
     assert.ok(losses.get('kld') instanceof losses.KLDivergence);
     assert.ok(losses.get('huber_loss') instanceof losses.Huber);
+    assert.ok(losses.get(losses.LogCosh as never) instanceof losses.LogCosh);
     const custom = losses.get((a: Tensor, b: Tensor) => b.sub(a).abs().sum(-1));
     assert.equal(custom.apply(tensor([[1, 2]]), tensor([[2, 0]])).item(), 3);
   });
@@ -112,6 +113,27 @@ describe('loss semantics', () => {
     assert.deepEqual(losses.serialize(new losses.Huber({ delta: 2 })).config, { name: 'huber_loss', reduction: 'sum_over_batch_size', delta: 2 });
     const scce = losses.deserialize({ class_name: 'SparseCategoricalCrossentropy', config: { from_logits: true, ignore_class: 3 } }) as losses.SparseCategoricalCrossentropy;
     assert.equal(scce.ignoreClass, 3);
+  });
+
+  it('a custom Loss subclass round-trips through the base fromConfig', () => {
+    class ScaledAbs extends losses.Loss {
+      static override readonly className = 'ScaledAbs';
+      readonly scaleBy: number;
+      constructor(options: losses.LossOptions & { scaleBy?: number } = {}) {
+        super(options);
+        this.scaleBy = options.scaleBy ?? 1;
+      }
+      call(yTrue: Tensor, yPred: Tensor): Tensor {
+        return yPred.sub(yTrue).abs().mul(this.scaleBy).mean(-1);
+      }
+      override getConfig(): Record<string, unknown> {
+        return { ...super.getConfig(), scale_by: this.scaleBy };
+      }
+    }
+    const back = ScaledAbs.fromConfig(new ScaledAbs({ scaleBy: 3, reduction: 'sum' }).getConfig()) as ScaledAbs;
+    assert.equal(back.scaleBy, 3);
+    assert.equal(back.name, 'scaled_abs');
+    assert.equal(back.apply(tensor([[0, 0]]), tensor([[1, -1]])).item(), 3);
   });
 
   it('reads Keras 3 function entries and tf.keras 2 reduction "auto"', () => {

@@ -130,6 +130,7 @@ describe('metrics.get', () => {
     assert.equal(metrics.get('sparseTopKCategoricalAccuracy').className, 'SparseTopKCategoricalAccuracy');
     assert.equal(metrics.get('AUC').className, 'AUC');
     assert.equal(metrics.get('precision').name, 'precision');
+    assert.equal(metrics.get(metrics.Recall as never).className, 'Recall');
     const bce = metrics.get('binary_crossentropy');
     bce.update(tensor([[1]]), tensor([[0.5]]));
     assertClose([bce.result()], [Math.log(2)], 1e-6, 0);

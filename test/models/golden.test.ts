@@ -1,5 +1,5 @@
 // fit's numerics against a PyTorch reference loop (scripts/golden/models.py): updates, penalties, epoch means, val_loss.
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sequential } from '../../src/models/index.js';
 import { Dense } from '../../src/layers/index.js';
@@ -38,8 +38,4 @@ describeEachBackend('fit matches a PyTorch training loop', () => {
       Array.from(w.dataSync()).forEach((v, j) => close(v, expected[j], `weight ${i}[${j}]`));
     });
   });
-});
-
-describe('golden file', () => {
-  it('has three epochs', () => assert.equal(g.history.loss.length, 3));
 });

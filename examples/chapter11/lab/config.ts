@@ -1,0 +1,92 @@
+// Sizes of every experiment, full (the book's settings where it fixes them) and --quick (seconds on the reference backend).
+
+export interface LabConfig {
+  quick: boolean;
+  /** Seeds for the repeated transfer-learning comparison. */
+  seeds: number;
+  /** Training images used (after the 5,000 validation images are set aside); Infinity = all 55,000. */
+  trainSize: number;
+  validSize: number;
+  testSize: number;
+  gradients: { depth: number; units: number; batch: number };
+  /** The book's deep SELU net: Dense(first) then depth - 1 Dense(units), trained with SGD(1e-3). */
+  deepSelu: { depth: number; first: number; units: number; epochs: number; trainSize: number };
+  activations: { hidden: number[]; epochs: number; trainSize: number; learningRate: number };
+  batchNorm: { epochs: number; learningRate: number; batchSize: number; trainSize: number; small: boolean };
+  clipping: { depth: number; units: number; epochs: number; trainSize: number; learningRate: number };
+  transfer: { hiddenA: number[]; epochsA: number; trainSizeA: number; epochsB: number; frozenEpochs: number; unfrozenEpochs: number; bImages: number };
+  pretraining: { labeled: number; unlabeled: number; aeEpochs: number; ganEpochs: number; ganBatch: number; rotationEpochs: number; headEpochs: number };
+}
+
+/** The full lab: about 15 minutes on 2 cores with the native backend. */
+export const FULL: LabConfig = {
+  quick: false,
+  seeds: 5,
+  trainSize: Infinity,
+  validSize: 5000,
+  testSize: 10000,
+  gradients: { depth: 50, units: 100, batch: 512 },
+  deepSelu: { depth: 100, first: 300, units: 100, epochs: 3, trainSize: 20000 },
+  activations: { hidden: [100, 100], epochs: 5, trainSize: 20000, learningRate: 0.01 },
+  batchNorm: { epochs: 10, learningRate: 1e-3, batchSize: 32, trainSize: Infinity, small: false },
+  clipping: { depth: 20, units: 100, epochs: 3, trainSize: 10000, learningRate: 0.5 },
+  transfer: { hiddenA: [300, 100, 50, 50, 50], epochsA: 20, trainSizeA: Infinity, epochsB: 20, frozenEpochs: 4, unfrozenEpochs: 16, bImages: 200 },
+  pretraining: { labeled: 200, unlabeled: 20000, aeEpochs: 5, ganEpochs: 3, ganBatch: 64, rotationEpochs: 3, headEpochs: 20 },
+};
+
+/** `--quick`: the same experiments, shrunk to run in seconds even on the reference backend. */
+export const QUICK: LabConfig = {
+  quick: true,
+  seeds: 2,
+  trainSize: 3000,
+  validSize: 500,
+  testSize: 1000,
+  gradients: { depth: 12, units: 32, batch: 128 },
+  deepSelu: { depth: 20, first: 32, units: 32, epochs: 2, trainSize: 500 },
+  activations: { hidden: [32], epochs: 2, trainSize: 500, learningRate: 0.01 },
+  batchNorm: { epochs: 2, learningRate: 1e-3, batchSize: 32, trainSize: 1000, small: true },
+  clipping: { depth: 8, units: 32, epochs: 2, trainSize: 500, learningRate: 0.5 },
+  transfer: { hiddenA: [32, 16], epochsA: 2, trainSizeA: 1000, epochsB: 4, frozenEpochs: 1, unfrozenEpochs: 3, bImages: 200 },
+  pretraining: { labeled: 200, unlabeled: 1000, aeEpochs: 2, ganEpochs: 1, ganBatch: 64, rotationEpochs: 1, headEpochs: 4 },
+};
+
+export interface LabArgs {
+  quick: boolean;
+  outDir: string | null;
+  seeds: number | null;
+  only: number[] | null;
+  help: boolean;
+}
+
+export const USAGE = `Usage: npm start -- [--quick] [--out DIR] [--seeds N] [--only 1,3,5]
+  --quick      reduced sizes (well under a minute), deterministic
+  --out DIR    where to write report.md and the plots (default runs/<timestamp>)
+  --seeds N    seeds for the transfer-learning comparison (default 5, quick 2)
+  --only LIST  run only these experiments (1-7)`;
+
+/** Parses the lab's command line; throws with the usage text on a bad argument. */
+export function parseArgs(argv: readonly string[]): LabArgs {
+  const args: LabArgs = { quick: false, outDir: null, seeds: null, only: null, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} expects a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === '--quick') args.quick = true;
+    else if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--out') args.outDir = value();
+    else if (flag === '--seeds') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--seeds expects a positive integer, received ${argv[i]}\n${USAGE}`);
+      args.seeds = n;
+    } else if (flag === '--only') {
+      const list = value().split(',').map(Number);
+      if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 7)) throw new Error(`--only expects experiment numbers 1-7, received ${argv[i]}\n${USAGE}`);
+      args.only = list;
+    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  }
+  return args;
+}
