@@ -81,7 +81,7 @@ class ThreadPool {
     uint64_t seen = state_.load(std::memory_order_acquire) >> 32;
     for (;;) {
       // Spin a little (jobs arrive back to back during training), then sleep.
-      for (int spin = 0; spin < 200 && (state_.load(std::memory_order_acquire) >> 32) == seen; spin++) LW_PAUSE();
+      for (int spin = 0; spin < 2000 && (state_.load(std::memory_order_acquire) >> 32) == seen; spin++) LW_PAUSE();
       if ((state_.load(std::memory_order_acquire) >> 32) == seen) {
         std::unique_lock<std::mutex> lk(mutex_);
         sleepers_.fetch_add(1, std::memory_order_acq_rel);

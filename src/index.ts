@@ -35,3 +35,6 @@ export { Input, InputLayer, Layer } from './layers/index.js';
 export { Sequential, Model, cloneModel } from './models/index.js';
 export { registerSerializable } from './saving/registry.js';
 export { resetNameCounters as clearSession } from './utils/naming.js';
+export * as plots from './plots/index.js';
+export { plotHistory, plotGradientNorms, plotActivationHistograms, plotActivationFunctions } from './plots/index.js';
+export * as diagnostics from './diagnostics/index.js';

@@ -22,10 +22,15 @@ export type TimedReport = GradientReport & { epoch: number; batch: number };
 
 /**
  * Watches training health: every `everyNBatches` batches and at each epoch end it computes a
- * gradient report (per-layer gradient/weight norms, activation mean/std, dead and saturated
- * fractions, first-to-last gradient ratio) and prints its warnings; at epoch end the figures are
- * added to the logs, so `history.history['first_to_last_gradient_ratio']` and
- * `history.history['gradient_norm/dense_1']` hold one value per epoch.
+ * gradient report (diagnostics.gradientReport on the batch fit trained on last, or on `data`) and
+ * prints its warnings. At epoch end the figures are added to the epoch logs, so History records
+ * one value per epoch under these keys:
+ * - `first_to_last_gradient_ratio`
+ * - per layer with weights (`record: 'all'`, the default): `gradient_norm/<layer>`, `weight_norm/<layer>`,
+ *   `activation_mean/<layer>`, `activation_std/<layer>`, `dead_fraction/<layer>`, `saturated_fraction/<layer>`.
+ *
+ * Every report (with its warnings) is also kept in `reports`. Callbacks listed before this one
+ * (the progress bar) do not see the added keys; callbacks after it (CSVLogger) do.
  * @example await model.fit(x, y, { callbacks: [new callbacks.GradientHealth({ everyNBatches: 100 })] });
  */
 export class GradientHealth extends Callback {
@@ -70,7 +75,15 @@ export class GradientHealth extends Callback {
   }
 
   override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
-    const report = await this.take(-1);
+    // The weights have not changed since a report taken after the epoch's last batch: reuse it.
+    const last = this.lastReport;
+    let report: TimedReport | undefined;
+    if (last && last.epoch === epoch && last.batch >= 0 && last.batch === this.params.steps - 1) {
+      report = { ...last, batch: -1 };
+      this.reports.push(report);
+    } else {
+      report = await this.take(-1);
+    }
     if (!report) return;
     logs.first_to_last_gradient_ratio = report.firstToLastGradientRatio;
     if ((this.options.record ?? 'all') === 'all') {

@@ -97,6 +97,7 @@ export async function downloadTo(origin: string, dest: string, opts: DownloadOpt
       await file.write(chunk);
       bar.update(received);
     }
+    await file.sync();
   } catch (e) {
     throw new Error(`URL fetch failure on ${origin}: transfer interrupted after ${received}${expected !== undefined ? ` of ${expected}` : ''} bytes (${(e as Error).message})`);
   } finally {

@@ -1,7 +1,6 @@
-// File helpers for datasets: the package root, SHA256SUMS parsing, hashing and atomic writes.
-import { createHash, randomBytes } from 'node:crypto';
+// File helpers for datasets: the package root, SHA256SUMS parsing and hashing.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,17 +46,4 @@ export function parseChecksums(text: string, source = 'SHA256SUMS'): Map<string,
     sums.set(m[2].trim(), m[1].toLowerCase());
   });
   return sums;
-}
-
-/** Writes `data` to `filePath` via a temporary sibling and a rename, creating parent directories. */
-export async function writeFileAtomic(filePath: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(path.resolve(filePath)), { recursive: true });
-  const tmp = `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, filePath);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }

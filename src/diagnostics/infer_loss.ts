@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 import { get as getLoss } from '../losses/index.js';
 import type { Loss } from '../losses/loss.js';
-import type { Model } from '../models/functional.js';
+import { Model } from '../models/functional.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
 import { activationOf } from './activation_stats.js';
 
@@ -29,7 +29,9 @@ function isSparse(y: Tensor, output: SymbolicTensor): boolean {
  * categorical crossentropy for one-hot rows; sigmoid -> binary crossentropy; anything else -> MSE.
  */
 export function inferLossName(model: Model, output: number, y: Tensor): string {
-  const t = model.outputs[output];
+  let t = model.outputs[output];
+  // A nested single-output model (Sequential([base, head])): its activation is its own output layer's.
+  for (let l = t.sourceLayer; l instanceof Model && l.outputs.length === 1; l = t.sourceLayer) t = l.outputs[0];
   const act = activationOf(t.sourceLayer);
   if (act === 'softmax') return isSparse(y, t) ? 'sparse_categorical_crossentropy' : 'categorical_crossentropy';
   if (act === 'sigmoid') return 'binary_crossentropy';

@@ -1,19 +1,17 @@
 // gradientReport: one forward/backward pass over a batch, summarized per layer, with training-health warnings.
 import { Tensor } from '../tensor/tensor.js';
-import { isFloat } from '../tensor/dtype.js';
-import { add, cast, mul } from '../ops/index.js';
+import { add, mul } from '../ops/index.js';
 import { valueAndGrads } from '../autograd/gradients.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Variable } from '../autograd/variable.js';
 import type { Layer } from '../layers/layer.js';
-import { InputLayer } from '../layers/input_layer.js';
-import { get as getLoss } from '../losses/index.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/functional.js';
-import { applyLayer } from '../models/graph.js';
 import { toTensorList, type ModelData } from '../models/data.js';
-import { activationOf, activationStats, isActivationLayer, type ActivationStats } from './activation_stats.js';
+import { activationStats, type ActivationStats } from './activation_stats.js';
+import { recordingForward, type RecordedLayer } from './forward.js';
 import { healthWarnings, type HealthThresholds } from './warnings.js';
+import { reportLoss } from './infer_loss.js';
 
 /** One layer's figures (layers with trainable weights, in model order). */
 export interface LayerHealth extends ActivationStats {
@@ -21,9 +19,9 @@ export interface LayerHealth extends ActivationStats {
   className: string;
   /** The activation applied to the layer's output, including a directly following activation layer. */
   activation: string | null;
-  /** L2 norm of the gradients of the layer's trainable weights (all of them together). */
+  /** L2 norm of the loss gradient with respect to the layer's kernel (all its trainable weights together when it has no kernel, e.g. BatchNormalization). */
   gradientNorm: number;
-  /** L2 norm of the layer's trainable weights. */
+  /** L2 norm of the layer's kernel (all its trainable weights together when it has no kernel). */
   weightNorm: number;
   /** Number of units (last axis of the output). */
   units: number;
@@ -31,10 +29,16 @@ export interface LayerHealth extends ActivationStats {
 
 export interface GradientReport {
   layers: LayerHealth[];
-  /** The first layer's gradient norm divided by the last layer's (below 1e-3: vanishing). */
+  /**
+   * The first layer's gradient norm divided by the last layer's (layers with trainable weights, in
+   * model order): below 1e-3 the gradients vanish on the way back, above 1e3 they explode. NaN when
+   * the model has no such layer or both norms are 0.
+   */
   firstToLastGradientRatio: number;
-  /** The batch loss the gradients were taken of. */
+  /** The batch loss the gradients were taken of (regularization included). */
   loss: number;
+  /** Per output: 'compiled', or the name of the loss given in options or inferred from the output activation. */
+  lossNames: string[];
   /** Human-readable problems: 'vanishing gradients ...', 'exploding gradients ...', 'dying ReLUs ...', 'SELU ...'. */
   warnings: string[];
   /** Mean and std of the input batch (the SELU check uses them). */
@@ -43,7 +47,10 @@ export interface GradientReport {
 }
 
 export interface GradientReportOptions extends HealthThresholds {
-  /** Loss when the model is not compiled (default: the compiled loss). */
+  /**
+   * Loss for every output (default: the compiled loss; for an uncompiled model, inferred from the output
+   * activation: softmax -> (sparse) categorical crossentropy, sigmoid -> binary crossentropy, else MSE).
+   */
   loss?: string | Loss;
   /** Forward in training mode (default false, so BatchNormalization statistics are left untouched). */
   training?: boolean;
@@ -55,6 +62,13 @@ function l2(ts: Tensor[]): number {
   return Math.sqrt(s);
 }
 
+/** The weights a layer's norms are taken of: its kernel when it has one, else all its trainable weights. */
+function normedWeights(layer: Layer): Variable[] {
+  const ws = layer.trainableWeights;
+  const kernel = ws.filter((w) => w.name === 'kernel' || w.name.endsWith('/kernel'));
+  return kernel.length > 0 ? kernel : ws;
+}
+
 function meanStd(xs: Tensor[]): { mean: number; std: number } {
   let n = 0, sum = 0, sq = 0;
   for (const x of xs) for (const v of x.dataSync()) { n++; sum += v; sq += v * v; }
@@ -62,14 +76,16 @@ function meanStd(xs: Tensor[]): { mean: number; std: number } {
   return { mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0 };
 }
 
-interface Entry { layer: Layer; output: Tensor | null; activation: string | null }
-
 /**
  * Runs one forward and backward pass of `model` on a batch and reports, per layer with trainable
- * weights: gradient and weight norms, activation mean/std, the dead fraction (ReLU-family units
- * never positive over the batch) and the saturated fraction (sigmoid/tanh in their flat tails);
- * plus the first-to-last gradient-norm ratio and warnings (vanishing/exploding gradients, dying
- * ReLUs, saturation, broken SELU self-normalization conditions). Weights are not updated.
+ * weights (in model order, layers of nested models included): kernel gradient and weight L2 norms,
+ * activation mean/std of the layer's output (after a directly following activation layer), the dead
+ * fraction (relu/relu6 units whose output is 0 for every sample) and the saturated fraction
+ * (sigmoid/tanh values where the derivative is below 5% of its maximum); plus the first-to-last
+ * gradient-norm ratio and warnings (vanishing/exploding gradients, dying ReLUs, saturation, broken
+ * SELU self-normalization conditions; thresholds in HealthThresholds). The forward pass runs in
+ * inference mode unless `training` is set; weights and optimizer state are not touched. The loss is
+ * `options.loss`, else the compiled loss, else inferred from the output activation.
  * @example const report = await diagnostics.gradientReport(model, xBatch, yBatch);
  */
 export async function gradientReport(model: Model, x: ModelData, y: ModelData, options: GradientReportOptions = {}): Promise<GradientReport> {
@@ -78,41 +94,17 @@ export async function gradientReport(model: Model, x: ModelData, y: ModelData, o
   const ys = toTensorList(y, model.outputNames, 'y');
   const graph = model.graphInfo;
   if (!graph) throw new Error(`gradientReport: ${model.className} "${model.name}" has no layer graph (subclassed models are not supported)`);
-  const losses: (Loss | null)[] = options.loss !== undefined ? model.outputs.map(() => getLoss(options.loss as string | Loss)) : model.compiled?.losses ?? [];
-  if (losses.length === 0) throw new Error(`gradientReport: ${model.className} "${model.name}" is not compiled; compile it or pass options.loss`);
-  const lossWeights = options.loss !== undefined ? losses.map(() => 1) : model.compiled!.lossWeights;
+  if (ys.length !== model.outputs.length) {
+    throw new Error(`gradientReport: ${model.className} "${model.name}" expected ${model.outputs.length} target(s), one per output (${model.outputNames.join(', ')}), received ${ys.length}`);
+  }
+  const { losses, lossWeights, names: lossNames } = reportLoss(model, ys, options.loss);
 
-  const entries = new Map<Layer, Entry>();
-  const order: Entry[] = [];
+  let recorded: RecordedLayer[] = [];
   const vars: Variable[] = model.trainableWeights;
   const training = options.training ?? false;
   const { value, grads } = valueAndGrads(() => {
-    const env = new Map<number, Tensor>();
-    const producer = new Map<number, Entry>();
-    model.inputs.forEach((t, i) => env.set(t.id, !isFloat(xs[i].dtype) && isFloat(t.dtype) ? cast(xs[i], t.dtype) : xs[i]));
-    for (const node of graph.nodes) {
-      if (node.inputs.length === 0 || node.layer instanceof InputLayer) continue;
-      const args = node.inputs.map((t) => env.get(t.id)!);
-      const outs = applyLayer(node.layer, args, { training: typeof node.callArgs.training === 'boolean' ? node.callArgs.training : training });
-      node.outputs.forEach((t, i) => env.set(t.id, outs[i]));
-      const layer = node.layer;
-      if (layer.trainableWeights.length > 0) {
-        let e = entries.get(layer);
-        if (!e) {
-          e = { layer, output: null, activation: activationOf(layer) };
-          entries.set(layer, e);
-          order.push(e);
-        }
-        e.output = outs[0];
-        producer.set(node.outputs[0].id, e);
-      } else if (isActivationLayer(layer) && node.inputs.length === 1 && producer.has(node.inputs[0].id)) {
-        const e = producer.get(node.inputs[0].id)!;
-        e.output = outs[0];
-        e.activation = activationOf(layer);
-        producer.set(node.outputs[0].id, e);
-      }
-    }
-    const preds = model.outputs.map((t) => env.get(t.id)!);
+    const { outputs: preds, records } = recordingForward(model, xs, training);
+    recorded = records;
     let total: Tensor | null = null;
     losses.forEach((loss, i) => {
       if (!loss) return;
@@ -126,8 +118,8 @@ export async function gradientReport(model: Model, x: ModelData, y: ModelData, o
   }, vars);
 
   const gradOf = new Map<Variable, Tensor>(vars.map((v, i) => [v, grads[i]]));
-  const layers: LayerHealth[] = noGrad(() => order.map((e) => {
-    const ws = e.layer.trainableWeights;
+  const layers: LayerHealth[] = noGrad(() => recorded.map((e) => {
+    const ws = normedWeights(e.layer);
     const out = e.output!;
     return {
       name: e.layer.name,
@@ -141,7 +133,7 @@ export async function gradientReport(model: Model, x: ModelData, y: ModelData, o
   }));
   const ratio = layers.length > 0 ? layers[0].gradientNorm / layers[layers.length - 1].gradientNorm : NaN;
   const { mean, std } = meanStd(xs);
-  const report: GradientReport = { layers, firstToLastGradientRatio: ratio, loss: value.item(), warnings: [], inputMean: mean, inputStd: std };
+  const report: GradientReport = { layers, firstToLastGradientRatio: ratio, loss: value.item(), lossNames, warnings: [], inputMean: mean, inputStd: std };
   report.warnings = healthWarnings(model, report, options);
   return report;
 }

@@ -1,8 +1,9 @@
 // Headless rendering of Vega-Lite specs to SVG files (vega-lite compile -> vega View, renderer 'none').
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../datasets/files.js';
+import { writeFileAtomic } from '../utils/atomic.js';
 
 /** A Vega-Lite specification as a plain JSON object. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -50,6 +51,7 @@ export async function savePlot(spec: VegaLiteSpec, filePath: string, caller: str
     throw new Error(`${caller}: cannot write ${filePath}: expected a path ending in .svg (or .json for the Vega-Lite spec), received '${ext || 'no extension'}'`);
   }
   const { svg, view } = await renderSvg(spec);
+  await mkdir(path.dirname(path.resolve(filePath)), { recursive: true });
   await writeFileAtomic(filePath, ext === '.json' ? `${JSON.stringify(spec, null, 1)}\n` : svg);
   return { path: path.resolve(filePath), svg, spec, view };
 }

@@ -80,7 +80,7 @@ describe('gradientReport SELU self-normalization checks', () => {
     const text = (await gradientReport(bad, x(), y)).warnings.join('\n');
     assert.match(text, /kernel initializer is not lecun_normal in "dense(_\d+)?"$/m);
     assert.match(text, /Dropout "dropout(_\d+)?" breaks it; use AlphaDropout/);
-    assert.match(text, /expects only Dense layers, received BatchNormalization "batch_normalization(_\d+)?"/);
+    assert.match(text, /SELU self-normalization: expects only Dense layers.*BatchNormalization "batch_normalization(_\d+)?"/);
     const good = compiled(new Sequential([new Dense(8, { activation: 'selu', kernelInitializer: 'lecun_normal', inputShape: [8] }), new AlphaDropout({ rate: 0.1 }), seluDense(8), new Dense(10, { activation: 'softmax' })]));
     assert.deepEqual((await gradientReport(good, x(), y)).warnings, []);
   });
@@ -95,7 +95,7 @@ describe('gradientReport SELU self-normalization checks', () => {
 });
 
 describe('gradientReport figures', () => {
-  it('matches hand-computed gradient and weight norms of a linear layer under MSE', async () => {
+  it('matches hand-computed kernel gradient and weight norms of a linear layer under MSE', async () => {
     const m = new Sequential([new Dense(2, { inputShape: [3] }), new Dense(1, { kernelInitializer: 'ones' })]);
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const [w1, b1, w2, b2] = m.getWeights().map((t) => Array.from(t.dataSync()));
@@ -114,9 +114,11 @@ describe('gradientReport figures', () => {
     const gb1 = [0, 1].map((j) => dh.reduce((s, row) => s + row[j], 0));
     const norm = (xs: number[]): number => Math.sqrt(xs.reduce((s, v) => s + v * v, 0));
     const close = (a: number, b: number): void => assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
-    close(r.layers[0].gradientNorm, norm([...gW1, ...gb1]));
-    close(r.layers[1].gradientNorm, norm([...gW2, gb2]));
-    close(r.layers[0].weightNorm, norm([...w1, ...b1]));
+    close(r.layers[0].gradientNorm, norm(gW1));
+    close(r.layers[1].gradientNorm, norm(gW2));
+    close(r.layers[0].weightNorm, norm(w1));
+    close(r.layers[1].weightNorm, norm(w2));
+    assert.ok(norm(gb1) > 0 && gb2 !== 0 && b2.length === 1, 'biases get gradients too, but the norms are the kernels\'');
     close(r.loss, p.reduce((s, v, n) => s + (v - Y[n]) ** 2, 0) / 4);
     const hs = h.flat();
     const mean = hs.reduce((a, b) => a + b, 0) / hs.length;
@@ -135,10 +137,9 @@ describe('gradientReport figures', () => {
     const r = await gradientReport(m, randomNormal([8, 4]), tensor([0, 1, 2, 0, 1, 2, 0, 1], [8], 'int32'));
     assert.deepEqual(r.layers.map((l) => l.activation), ['relu', 'leaky_relu', 'softmax']);
     assert.equal(r.layers[0].deadFraction, 1);
-    assert.equal(r.layers[1].deadFraction, 1, 'the next layer only sees zeros, so its leaky units never turn positive either');
+    assert.equal(r.layers[1].deadFraction, 0, 'leaky units keep a gradient on the negative side, so they cannot die');
     assert.equal(r.layers[0].gradientNorm, 0);
-    assert.match(r.warnings.join('\n'), /dying ReLUs: in 2 layer\(s\) \("dense(_\d+)?", "dense(_\d+)?"\) .*; worst "dense(_\d+)?" \(relu\) 100%/);
-    assert.match(r.warnings.join('\n'), /vanishing gradients/);
+    assert.match(r.warnings.join('\n'), /^dying ReLUs: .*"dense(_\d+)?".* 100%/m);
   });
 
   it('measures sigmoid saturation', async () => {
@@ -149,10 +150,14 @@ describe('gradientReport figures', () => {
     assert.ok(Math.abs(r.layers[0].saturatedFraction - 2 / 3) < 1e-12);
   });
 
-  it('needs a compiled model or a loss', async () => {
+  it('takes an explicit loss for an uncompiled model, and infers MSE for a linear output', async () => {
     const m = new Sequential([new Dense(1, { inputShape: [2] })]);
-    await assert.rejects(gradientReport(m, tensor([[1, 2]]), tensor([[1]])), /is not compiled; compile it or pass options\.loss/);
-    const r = await gradientReport(m, tensor([[1, 2]]), tensor([[1]]), { loss: 'mse' });
-    assert.equal(r.layers.length, 1);
+    const [w, b] = m.getWeights().map((t) => Array.from(t.dataSync()));
+    const expected = (1 * w[0] + 2 * w[1] + b[0] - 1) ** 2;
+    const explicit = await gradientReport(m, tensor([[1, 2]]), tensor([[1]]), { loss: 'mse' });
+    const inferred = await gradientReport(m, tensor([[1, 2]]), tensor([[1]]));
+    assert.equal(explicit.layers.length, 1);
+    assert.ok(Math.abs(explicit.loss - expected) < 1e-5 * Math.max(1, expected));
+    assert.equal(inferred.loss, explicit.loss);
   });
 });

@@ -1,4 +1,5 @@
 // describeEachBackend: runs one suite on every backend available here (TensorFlow.js' pattern).
+import '../../src/backend/native.js';
 import { describe, before, after } from 'node:test';
 import { availableBackends, getBackend, setBackend } from '../../src/backend/registry.js';
 

@@ -13,9 +13,11 @@ export interface LabConfig {
   deepSelu: { depth: number; first: number; units: number; epochs: number; trainSize: number };
   activations: { hidden: number[]; epochs: number; trainSize: number; learningRate: number };
   batchNorm: { epochs: number; learningRate: number; batchSize: number; trainSize: number; small: boolean };
-  clipping: { depth: number; units: number; epochs: number; trainSize: number; learningRate: number };
+  /** ELU + He net trained with SGD + momentum at a learning rate high enough to explode without clipping. */
+  clipping: { depth: number; units: number; epochs: number; trainSize: number; learningRate: number; momentum: number };
   transfer: { hiddenA: number[]; epochsA: number; trainSizeA: number; epochsB: number; frozenEpochs: number; unfrozenEpochs: number; bImages: number };
-  pretraining: { labeled: number; unlabeled: number; aeEpochs: number; ganEpochs: number; ganBatch: number; rotationEpochs: number; headEpochs: number };
+  /** Experiments 6 and 7: the reused lower layers are Flatten + Dense(lower[i], SELU); the low-data task has `labeled` images. */
+  pretraining: { lower: number[]; codings: number; labeled: number; unlabeled: number; aeEpochs: number; ganEpochs: number; ganBatch: number; rotationEpochs: number; headEpochs: number };
 }
 
 /** The full lab: about 15 minutes on 2 cores with the native backend. */
@@ -29,9 +31,9 @@ export const FULL: LabConfig = {
   deepSelu: { depth: 100, first: 300, units: 100, epochs: 3, trainSize: 20000 },
   activations: { hidden: [100, 100], epochs: 5, trainSize: 20000, learningRate: 0.01 },
   batchNorm: { epochs: 10, learningRate: 1e-3, batchSize: 32, trainSize: Infinity, small: false },
-  clipping: { depth: 20, units: 100, epochs: 3, trainSize: 10000, learningRate: 0.5 },
+  clipping: { depth: 20, units: 100, epochs: 3, trainSize: 10000, learningRate: 0.1, momentum: 0.9 },
   transfer: { hiddenA: [300, 100, 50, 50, 50], epochsA: 20, trainSizeA: Infinity, epochsB: 20, frozenEpochs: 4, unfrozenEpochs: 16, bImages: 200 },
-  pretraining: { labeled: 200, unlabeled: 20000, aeEpochs: 5, ganEpochs: 3, ganBatch: 64, rotationEpochs: 3, headEpochs: 20 },
+  pretraining: { lower: [150, 100], codings: 30, labeled: 200, unlabeled: 20000, aeEpochs: 5, ganEpochs: 3, ganBatch: 64, rotationEpochs: 3, headEpochs: 30 },
 };
 
 /** `--quick`: the same experiments, shrunk to run in seconds even on the reference backend. */
@@ -40,14 +42,14 @@ export const QUICK: LabConfig = {
   seeds: 2,
   trainSize: 3000,
   validSize: 500,
-  testSize: 1000,
-  gradients: { depth: 12, units: 32, batch: 128 },
+  testSize: 500,
+  gradients: { depth: 25, units: 32, batch: 128 },
   deepSelu: { depth: 20, first: 32, units: 32, epochs: 2, trainSize: 500 },
-  activations: { hidden: [32], epochs: 2, trainSize: 500, learningRate: 0.01 },
-  batchNorm: { epochs: 2, learningRate: 1e-3, batchSize: 32, trainSize: 1000, small: true },
-  clipping: { depth: 8, units: 32, epochs: 2, trainSize: 500, learningRate: 0.5 },
+  activations: { hidden: [32], epochs: 2, trainSize: 400, learningRate: 0.01 },
+  batchNorm: { epochs: 2, learningRate: 1e-3, batchSize: 32, trainSize: 500, small: true },
+  clipping: { depth: 8, units: 32, epochs: 2, trainSize: 500, learningRate: 0.1, momentum: 0.9 },
   transfer: { hiddenA: [32, 16], epochsA: 2, trainSizeA: 1000, epochsB: 4, frozenEpochs: 1, unfrozenEpochs: 3, bImages: 200 },
-  pretraining: { labeled: 200, unlabeled: 1000, aeEpochs: 2, ganEpochs: 1, ganBatch: 64, rotationEpochs: 1, headEpochs: 4 },
+  pretraining: { lower: [64, 32], codings: 16, labeled: 200, unlabeled: 600, aeEpochs: 2, ganEpochs: 1, ganBatch: 32, rotationEpochs: 2, headEpochs: 5 },
 };
 
 export interface LabArgs {

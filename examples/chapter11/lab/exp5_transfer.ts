@@ -35,7 +35,7 @@ async function saveAndReload(modelA: Model, dir: string, probe: Tensor, notes: s
     const fromH5 = await loadModel(files[1]);
     const expected = (await modelA.predict(probe)).dataSync();
     for (const [name, m] of [['.keras', fromKeras], ['.h5', fromH5]] as const) {
-      const p = (await m.predict(probe)).dataSync();
+      const p = Array.from((await m.predict(probe)).dataSync());
       const diff = p.reduce((a, v, i) => Math.max(a, Math.abs(v - expected[i])), 0);
       notes.push(`reloaded the ${name} file: max |prediction difference| vs model A on ${probe.shape[0]} test images = ${fmt(diff)}`);
     }

@@ -1,20 +1,14 @@
 // Experiment 7: self-supervised pretraining: predict each image's rotation (labels from the data), reuse the lower layers.
 import { Sequential, layers, optimizers, setRandomSeed } from 'layerwise';
-import type { Layer } from 'layerwise';
 import { fitTimed, last, type Ctx } from './common.js';
 import { rotationTask } from './data.js';
-import { compareOnLowData } from './lowdata.js';
+import { compareOnLowData, describeLower, lowerLayers } from './lowdata.js';
 import { fmt } from './report.js';
-
-const lowerArch = (): Layer[] => [
-  new layers.Flatten({ inputShape: [28, 28] }),
-  new layers.Dense(150, { activation: 'selu', kernelInitializer: 'lecun_normal' }),
-  new layers.Dense(100, { activation: 'selu', kernelInitializer: 'lecun_normal' }),
-];
 
 export async function selfSupervisedExperiment(ctx: Ctx): Promise<void> {
   const { cfg, data, section } = ctx;
-  const { unlabeled, rotationEpochs } = cfg.pretraining;
+  const { unlabeled, rotationEpochs, lower: units } = cfg.pretraining;
+  const lowerArch = lowerLayers(units);
   const n = Math.min(unlabeled, data.sizes.train);
   const pool = data.train.x.sliceAxis(0, Math.min(cfg.pretraining.labeled, data.sizes.train - 1), n);
   const task = rotationTask(pool);
@@ -27,7 +21,7 @@ export async function selfSupervisedExperiment(ctx: Ctx): Promise<void> {
   const h = await fitTimed(model, task.x, task.y, { epochs: rotationEpochs, validationData: [validTask.x, validTask.y] });
   section.text(
     `Auxiliary task with labels from the data itself: each of ${task.x.shape[0]} unlabelled training images is rotated by k x 90 degrees ` +
-    `(k = 0, 1, 2, 3 in turn) and the net predicts k. Net: Flatten, Dense(150, SELU), Dense(100, SELU), Dense(4, softmax); Nadam 1e-3, ` +
+    `(k = 0, 1, 2, 3 in turn) and the net predicts k. Net: ${describeLower(units)}, Dense(4, softmax); Nadam 1e-3, ` +
     `${rotationEpochs} epoch(s), ${fmt(h.seconds, 1)} s: rotation accuracy ${fmt(last(h.history.accuracy))} (train), ` +
     `${fmt(last(h.history.val_accuracy))} on ${validTask.x.shape[0]} rotated validation images (chance: 0.25).`,
   );

@@ -8,6 +8,17 @@ import { fmt, meanStd } from './report.js';
 /** Builds the lower layers (Flatten first, with inputShape [28, 28]); fresh instances on every call. */
 export type LowerBuilder = () => Layer[];
 
+/** The reused lower layers of experiments 6 and 7: Flatten, then Dense(u, SELU, LeCun normal) for each u. */
+export function lowerLayers(units: readonly number[]): LowerBuilder {
+  return () => [
+    new layers.Flatten({ inputShape: [28, 28] }),
+    ...units.map((u) => new layers.Dense(u, { activation: 'selu', kernelInitializer: 'lecun_normal' })),
+  ];
+}
+
+/** 'Flatten, Dense(150, SELU), Dense(100, SELU)' for the report. */
+export const describeLower = (units: readonly number[]): string => `Flatten, ${units.map((u) => `Dense(${u}, SELU)`).join(', ')}`;
+
 /** A built copy of `arch` carrying `source`'s weights, layer by layer. */
 export function copyWeights(arch: LowerBuilder, source: readonly Layer[]): Layer[] {
   const copy = new Sequential(arch());
@@ -42,9 +53,9 @@ export async function compareOnLowData(ctx: Ctx, tag: string, arch: LowerBuilder
       const lower = v.lower();
       for (const l of lower) l.trainable = !v.frozen;
       const model = new Sequential([...lower, new layers.Dense(10, { activation: 'softmax' })]);
-      model.compile({ loss: 'sparse_categorical_crossentropy', optimizer: new optimizers.Nadam({ learningRate: 1e-3 }), metrics: ['accuracy'] });
+      model.compile({ loss: 'sparse_categorical_crossentropy', optimizer: new optimizers.Nadam({ learningRate: Number(process.env.LR ?? 1e-3) }), metrics: ['accuracy'] });
       console.log(`\n[${section.number}] low-data task, seed ${s}: ${v.label}`);
-      await fitTimed(model, train.x, train.y, { epochs: headEpochs, validationData: [data.valid.x, data.valid.y] });
+      await fitTimed(model, train.x, train.y, { epochs: headEpochs });
       acc[v.label].push((await testScores(model, data.test.x, data.test.y)).accuracy);
     }
   }

@@ -1,0 +1,89 @@
+// The chapter 11 lab: runs the seven experiments on Fashion-MNIST and writes runs/<timestamp>/report.md with its plots.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { getBackend, setRandomSeed } from 'layerwise';
+import { plotsApi } from './api.js';
+import { FULL, QUICK, USAGE, parseArgs, type LabArgs, type LabConfig } from './config.js';
+import type { Ctx } from './common.js';
+import { loadLabData } from './data.js';
+import { Report, fmt } from './report.js';
+import { gradientsExperiment } from './exp1_gradients.js';
+import { activationsExperiment } from './exp2_activations.js';
+import { batchNormExperiment } from './exp3_batchnorm.js';
+import { clippingExperiment } from './exp4_clipping.js';
+import { transferExperiment } from './exp5_transfer.js';
+import { unsupervisedExperiment } from './exp6_unsupervised.js';
+import { selfSupervisedExperiment } from './exp7_selfsupervised.js';
+
+/** The experiments, in report order. */
+export const EXPERIMENTS: { title: string; run: (ctx: Ctx) => Promise<void> }[] = [
+  { title: 'Vanishing/exploding gradients', run: gradientsExperiment },
+  { title: 'Activations and initializers', run: activationsExperiment },
+  { title: 'Batch normalization', run: batchNormExperiment },
+  { title: 'Gradient clipping', run: clippingExperiment },
+  { title: 'Transfer learning', run: transferExperiment },
+  { title: 'Unsupervised pretraining: autoencoder and GAN', run: unsupervisedExperiment },
+  { title: 'Self-supervised pretraining: rotation prediction', run: selfSupervisedExperiment },
+];
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+/** Runs the lab with command-line arguments; resolves to the process exit code (1 if an experiment failed). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: LabArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const base = args.quick ? QUICK : FULL;
+  const cfg: LabConfig = { ...base, seeds: args.seeds ?? base.seeds };
+  const dir = path.resolve(args.outDir ?? path.join('runs', timestamp()));
+  await mkdir(dir, { recursive: true });
+  const t0 = performance.now();
+  setRandomSeed(42);
+  const backend = getBackend();
+  console.log(`Chapter 11 lab (${cfg.quick ? '--quick' : 'full'} run) on the ${backend} backend; report in ${dir}`);
+  const data = await loadLabData(cfg);
+  const report = new Report(dir, [
+    `- Mode: ${cfg.quick ? '`--quick` (reduced sizes; the numbers illustrate, they do not reproduce the book)' : 'full'}`,
+    `- Backend: ${backend}; Node ${process.version}; ${new Date().toISOString()}`,
+    `- Data: Fashion-MNIST, pixels scaled to [0, 1]; the first 5,000 training images are the validation set (the book's split); ` +
+      `used here: ${data.sizes.train} training, ${data.sizes.valid} validation, ${data.sizes.test} test images`,
+    `- Seeds for the repeated comparisons: ${cfg.seeds}`,
+  ]);
+  if (backend === 'reference') report.notes.push('Ran on the reference backend (pure TypeScript, slow); the full lab is sized for the native backend.');
+  const plots = await plotsApi();
+  if (plots.api && plots.source !== "'layerwise'") report.notes.push(`Plot functions loaded from ${plots.source}.`);
+  if (!plots.api) report.notes.push(`No plots: ${plots.source}.`);
+  let failed = 0;
+  for (const [i, exp] of EXPERIMENTS.entries()) {
+    const number = i + 1;
+    if (args.only && !args.only.includes(number)) continue;
+    const section = report.section(number, exp.title);
+    console.log(`\n=== ${number}. ${exp.title} ===`);
+    setRandomSeed(42 + number);
+    const start = performance.now();
+    try {
+      await exp.run({ cfg, data, section });
+    } catch (e) {
+      failed++;
+      const err = e as Error;
+      console.error(err.stack ?? err.message);
+      section.text(`**This experiment failed**: ${err.message.split('\n')[0]}`);
+    }
+    section.seconds = (performance.now() - start) / 1000;
+    console.log(`(${number}. ${exp.title}: ${fmt(section.seconds, 1)} s)`);
+    await report.write((performance.now() - t0) / 1000);
+  }
+  const file = await report.write((performance.now() - t0) / 1000);
+  console.log(`\nReport: ${file}${failed > 0 ? ` (${failed} experiment(s) failed; see the report)` : ''}`);
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,238 @@
+// The native CPU backend: float32 kernels in a C++ addon (native/), everything else delegated to the reference.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type {
+  ActivationOp, Backend, BinaryOp, MatmulOptions, OptimizerUpdate, RawTensor, ReduceOp, UnaryOp, UnaryParams,
+} from './backend.js';
+import type { DType } from '../tensor/dtype.js';
+import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
+import { broadcastStrides } from './reference/indexing.js';
+import { referenceBackend as ref } from './reference/index.js';
+import { setDefaultResolver } from './registry.js';
+
+/** The functions exported by native/addon.cc. */
+interface Addon {
+  gemm(a: Float32Array, offA: number, b: Float32Array, offB: number, c: Float32Array, offC: number,
+    m: number, n: number, k: number, transA: boolean, transB: boolean, bias: Float32Array | null, act: number, alpha: number): void;
+  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  activationGrad(act: number, x: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array, alpha: number): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: number[], sa: number[], sb: number[]): void;
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, r: number, inner: number): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, n: number, log: boolean): void;
+  optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
+  numThreads(): number;
+  simd: string;
+}
+
+// Codes shared with native/simd.h (Act) and native/kernels.h (UnaryKind, BinaryKind, ReduceKind, OptKind).
+const ACT: Record<ActivationOp, number> = {
+  linear: 0, relu: 1, relu6: 2, leakyRelu: 3, elu: 4, selu: 5, sigmoid: 6, tanh: 7, softplus: 8,
+};
+const UNARY: Partial<Record<UnaryOp, number>> = {
+  ...ACT, neg: 100, exp: 101, expm1: 102, log: 103, log1p: 104, sqrt: 105, rsqrt: 106, abs: 107, square: 108,
+  reciprocal: 109, sin: 110, cos: 111, floor: 112, ceil: 113, sign: 114,
+};
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
+const OPTIMIZER: Record<string, number> = { sgd: 0, adam: 1, rmsprop: 2 };
+
+function defaultAlpha(op: string, alpha: number | undefined): number {
+  return alpha ?? (op === 'elu' ? 1 : op === 'leakyRelu' ? 0.2 : 0);
+}
+
+function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
+  return x.dtype === 'float32' && x.data instanceof Float32Array;
+}
+
+/** Where the addon may be: LAYERWISE_NATIVE_ADDON, else native/build/Release/ in an ancestor of this file. */
+function addonCandidates(): string[] {
+  const out: string[] = [];
+  if (process.env.LAYERWISE_NATIVE_ADDON) out.push(process.env.LAYERWISE_NATIVE_ADDON);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    out.push(join(dir, 'native', 'build', 'Release', 'layerwise.node'));
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return out;
+}
+
+function loadAddon(): { addon: Addon | null; error: string } {
+  const require = createRequire(import.meta.url);
+  const tried = addonCandidates();
+  for (const path of tried) {
+    if (!existsSync(path)) continue;
+    try {
+      return { addon: require(path) as Addon, error: '' };
+    } catch (e) {
+      return { addon: null, error: `${path}: ${(e as Error).message}` };
+    }
+  }
+  return { addon: null, error: `no addon found (looked for ${tried[tried.length > 1 ? 1 : 0] ?? 'native/build/Release/layerwise.node'}; run \`npm install\` or \`node scripts/build-native.mjs\`)` };
+}
+
+function makeNativeBackend(L: Addon): Backend {
+  function unary(op: UnaryOp, x: RawTensor, params: UnaryParams = {}): RawTensor {
+    const code = UNARY[op];
+    if (code === undefined || !f32(x)) return ref.unary(op, x, params);
+    const out = new Float32Array(x.data.length);
+    L.unary(code, x.data, out, defaultAlpha(op, params.alpha));
+    return { data: out, shape: x.shape, dtype: 'float32' };
+  }
+
+  function activationGrad(op: ActivationOp, x: RawTensor, y: RawTensor, dy: RawTensor, params: UnaryParams = {}): RawTensor {
+    if (!f32(x) || !f32(y) || !f32(dy) || x.data.length !== dy.data.length || y.data.length !== dy.data.length) {
+      return ref.activationGrad(op, x, y, dy, params);
+    }
+    const out = new Float32Array(dy.data.length);
+    L.activationGrad(ACT[op], x.data, y.data, dy.data, out, defaultAlpha(op, params.alpha));
+    return { data: out, shape: dy.shape, dtype: 'float32' };
+  }
+
+  function binary(op: BinaryOp, a: RawTensor, b: RawTensor, outDtype: DType): RawTensor {
+    const code = BINARY[op];
+    if (code === undefined || outDtype !== 'float32' || !f32(a) || !f32(b)) return ref.binary(op, a, b, outDtype);
+    const shape = broadcastShapes(a.shape, b.shape, op);
+    const out = new Float32Array(sizeOf(shape));
+    L.binary(code, a.data, b.data, out, shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
+    return { data: out, shape, dtype: 'float32' };
+  }
+
+  function reduce(op: ReduceOp, x: RawTensor, axes: readonly number[], keepDims: boolean): RawTensor {
+    const code = REDUCE[op];
+    const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+    if (code === undefined || !f32(x) || !contiguous) return ref.reduce(op, x, axes, keepDims);
+    const first = axes[0];
+    const last = axes[axes.length - 1];
+    const outer = sizeOf(x.shape.slice(0, first));
+    const r = sizeOf(x.shape.slice(first, last + 1));
+    const inner = sizeOf(x.shape.slice(last + 1));
+    if (r === 0 || outer * inner === 0) return ref.reduce(op, x, axes, keepDims);
+    const out = new Float32Array(outer * inner);
+    L.reduce(code, x.data, out, outer, r, inner);
+    return { data: out, shape: reducedShape(x.shape, axes, keepDims), dtype: 'float32' };
+  }
+
+  function softmax(x: RawTensor, axis: number, log: boolean): RawTensor {
+    const rank = x.shape.length;
+    const ax = axis < 0 ? axis + rank : axis;
+    const n = x.shape[ax];
+    if (!f32(x) || ax !== rank - 1 || !n) return ref.softmax(x, axis, log);
+    const out = new Float32Array(x.data.length);
+    L.softmax(x.data, out, x.data.length / n, n, log);
+    return { data: out, shape: x.shape, dtype: 'float32' };
+  }
+
+  function matmul(a: RawTensor, b: RawTensor, options: MatmulOptions = {}): RawTensor {
+    const { transposeA = false, transposeB = false, bias, activation, alpha } = options;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    if (!f32(a) || !f32(b) || (bias && !f32(bias)) || ra < 2 || rb < 2) return ref.matmul(a, b, options);
+    const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+    const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const k2 = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+    const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+    if (k !== k2 || (bias && bias.data.length !== n)) return ref.matmul(a, b, options);
+    const batchA = a.shape.slice(0, -2);
+    const batchB = b.shape.slice(0, -2);
+    const batch = broadcastShapes(batchA, batchB, 'matmul batch dimensions');
+    const nb = sizeOf(batch);
+    const out = new Float32Array(nb * m * n);
+    // softplus has no vectorized epilogue: apply it after the product.
+    const act = activation && activation !== 'softplus' ? ACT[activation] : 0;
+    const al = alpha ?? (activation === 'elu' ? 1 : 0.2);
+    const biasData = bias ? (bias.data as Float32Array) : null;
+    if (nb === 1) {
+      L.gemm(a.data, 0, b.data, 0, out, 0, m, n, k, transposeA, transposeB, biasData, act, al);
+    } else {
+      const sa = broadcastStrides(batchA, batch);
+      const sb = broadcastStrides(batchB, batch);
+      for (let bi = 0; bi < nb; bi++) {
+        let offA = 0;
+        let offB = 0;
+        let rem = bi;
+        for (let d = batch.length - 1; d >= 0; d--) {
+          const idx = rem % batch[d];
+          rem = Math.floor(rem / batch[d]);
+          offA += idx * sa[d];
+          offB += idx * sb[d];
+        }
+        L.gemm(a.data, offA * m * k, b.data, offB * k * n, out, bi * m * n, m, n, k, transposeA, transposeB, biasData, act, al);
+      }
+    }
+    if (activation === 'softplus') L.unary(ACT.softplus, out, out, 0);
+    return { data: out, shape: [...batch, m, n], dtype: 'float32' };
+  }
+
+  function optimizerUpdate(u: OptimizerUpdate): void {
+    const code = OPTIMIZER[u.kind];
+    const allF32 = (xs: readonly unknown[]): boolean => xs.every((x) => x instanceof Float32Array);
+    if (code === undefined || !allF32(u.params) || !allF32(u.grads) || !u.slots.every(allF32)) {
+      ref.optimizerUpdate(u);
+      return;
+    }
+    const h = u.hyper;
+    const f = u.flags ?? {};
+    const hyper = [
+      h.learningRate, h.momentum ?? 0, h.beta1 ?? 0.9, h.beta2 ?? 0.999, h.epsilon ?? 1e-7, h.rho ?? 0.9,
+      h.weightDecay ?? 0, h.iteration ?? 1,
+    ];
+    const flags = (f.nesterov ? 1 : 0) | (f.amsgrad ? 2 : 0) | (f.centered ? 4 : 0);
+    L.optimizer(code, u.params, u.grads, u.slots, hyper, flags);
+  }
+
+  return {
+    name: 'native',
+    unary,
+    activationGrad,
+    binary,
+    where: ref.where,
+    reduce,
+    argReduce: ref.argReduce,
+    matmul,
+    softmax,
+    cast: ref.cast,
+    transpose: ref.transpose,
+    slice: ref.slice,
+    concat: ref.concat,
+    gather: ref.gather,
+    scatterAdd: ref.scatterAdd,
+    oneHot: ref.oneHot,
+    pad: ref.pad,
+    optimizerUpdate,
+  };
+}
+
+let loaded: { backend: Backend | null; error: string; addon: Addon | null } | null = null;
+let warned = false;
+
+/** The native backend, or null (with the load error) when its addon is missing or fails to load. */
+export function loadNativeBackend(): { backend: Backend | null; error: string } {
+  if (!loaded) {
+    const { addon, error } = loadAddon();
+    loaded = { backend: addon ? makeNativeBackend(addon) : null, error, addon };
+  }
+  return { backend: loaded.backend, error: loaded.error };
+}
+
+/** Threads the native kernels use and their SIMD level, or null when the addon is not loaded. */
+export function nativeInfo(): { threads: number; simd: string } | null {
+  loadNativeBackend();
+  const L = loaded?.addon;
+  return L ? { threads: L.numThreads(), simd: L.simd } : null;
+}
+
+// Importing this module makes native the default backend when its addon loads (LAYERWISE_BACKEND=reference
+// forces the reference); otherwise layerwise warns once and runs on the reference backend.
+setDefaultResolver(() => {
+  const { backend, error } = loadNativeBackend();
+  if (backend) return backend;
+  if (!warned) {
+    warned = true;
+    console.warn(`layerwise: native backend unavailable (${error}); using the reference backend (pure TypeScript, slower).`);
+  }
+  return ref;
+});

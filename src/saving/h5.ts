@@ -1,0 +1,191 @@
+// HDF5 through h5wasm, run in a worker thread (killed on timeout), plus helpers to read Keras' attributes.
+import { Worker } from 'node:worker_threads';
+import type { H5AttrValue, H5Data, H5Dataset, H5Group, H5Node, H5Request, H5RequestBody, H5Response, H5WriteOp } from './h5_types.js';
+
+export type { H5Group, H5Dataset, H5Node, H5WriteOp, H5Data } from './h5_types.js';
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+let parseTimeoutMs = 30_000;
+
+/** Sets how long one HDF5 read may take before the file is declared corrupt (libhdf5 can loop on bad metadata). */
+export function setHdf5TimeoutMs(ms: number): void {
+  parseTimeoutMs = ms;
+}
+
+interface Pending {
+  resolve: (r: H5Response) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+let worker: Worker | null = null;
+let workerReady: Promise<Worker> | null = null;
+const pending = new Map<number, Pending>();
+let nextId = 1;
+
+function killWorker(reason: Error): void {
+  const w = worker;
+  worker = null;
+  workerReady = null;
+  for (const p of pending.values()) {
+    clearTimeout(p.timer);
+    p.reject(reason);
+  }
+  pending.clear();
+  if (w) void w.terminate();
+}
+
+function startWorker(): Promise<Worker> {
+  if (workerReady) return workerReady;
+  workerReady = new Promise<Worker>((resolve, reject) => {
+    const w = new Worker(new URL('./h5_worker.js', import.meta.url));
+    worker = w;
+    const timer = setTimeout(() => {
+      killWorker(new Error('the HDF5 library did not start within 60 s'));
+      reject(new Error('the HDF5 library did not start within 60 s'));
+    }, 60_000);
+    w.on('message', (res: H5Response) => {
+      if (res.id === -1) {
+        clearTimeout(timer);
+        resolve(w);
+        return;
+      }
+      const p = pending.get(res.id);
+      if (!p) return;
+      pending.delete(res.id);
+      clearTimeout(p.timer);
+      if (pending.size === 0) w.unref();
+      p.resolve(res);
+    });
+    w.on('error', (err) => {
+      clearTimeout(timer);
+      killWorker(err);
+      reject(err);
+    });
+    w.on('exit', () => {
+      if (worker === w) killWorker(new Error('the HDF5 worker stopped unexpectedly'));
+    });
+  });
+  return workerReady;
+}
+
+async function request(req: H5RequestBody, timeoutMs: number): Promise<H5Response> {
+  const w = await startWorker();
+  const id = nextId++;
+  w.ref();
+  return new Promise<H5Response>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      killWorker(new Error('interrupted'));
+      reject(new Error(`HDF5 parsing did not finish within ${timeoutMs} ms (corrupt metadata?)`));
+    }, timeoutMs);
+    pending.set(id, { resolve, reject, timer });
+    w.postMessage({ ...req, id } as H5Request);
+  });
+}
+
+/** True when the bytes carry the HDF5 signature (at 0, 512, 1024... as the format allows). */
+export function isHdf5(bytes: Uint8Array): boolean {
+  for (let off = 0; off + 8 <= bytes.length; off = off === 0 ? 512 : off * 2) {
+    if (HDF5_SIGNATURE.every((b, i) => bytes[off + i] === b)) return true;
+  }
+  return false;
+}
+
+/** Reads a whole HDF5 file into a plain snapshot; `label` names the file in errors. */
+export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5Group> {
+  if (!isHdf5(bytes)) throw new Error(`${label}: not an HDF5 file (no HDF5 signature in its ${bytes.length} bytes)`);
+  let res: H5Response;
+  try {
+    res = await request({ op: 'read', bytes: bytes.slice() }, parseTimeoutMs);
+  } catch (err) {
+    throw new Error(`${label}: corrupt HDF5 file: ${(err as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`${label}: corrupt or truncated HDF5 file: ${res.error}`);
+  if (!res.root) throw new Error(`${label}: the HDF5 reader returned nothing`);
+  return res.root;
+}
+
+/** Writes an HDF5 file from a list of operations and returns its bytes. */
+export async function writeHdf5(ops: H5WriteOp[]): Promise<Uint8Array> {
+  const res = await request({ op: 'write', ops }, Math.max(parseTimeoutMs, 120_000));
+  if (!res.ok) throw new Error(`writing HDF5 failed: ${res.error}`);
+  if (!res.bytes) throw new Error('writing HDF5 returned no bytes');
+  return res.bytes;
+}
+
+/** The node at a '/'-separated path (each segment is one link name; backslashes are literal). */
+export function h5Get(root: H5Group, path: string): H5Node | undefined {
+  let node: H5Node | undefined = root;
+  for (const part of path.split('/').filter((p) => p.length > 0)) {
+    if (!node || node.kind !== 'group') return undefined;
+    node = node.children.get(part);
+  }
+  return node;
+}
+
+export function h5Group(root: H5Group, path: string): H5Group | undefined {
+  const n = h5Get(root, path);
+  return n && n.kind === 'group' ? n : undefined;
+}
+
+function attrOf(node: H5Node, name: string): H5AttrValue | undefined {
+  return Object.prototype.hasOwnProperty.call(node.attrs, name) ? node.attrs[name] : undefined;
+}
+
+/** A scalar string attribute (fixed or variable length, bytes or str), or null when absent. */
+export function attrString(node: H5Node, name: string, label: string): string | null {
+  const a = attrOf(node, name);
+  if (!a) return null;
+  if (a.kind !== 'string' || a.value.length !== 1) throw new Error(`${label}: attribute "${name}" should be a string, found ${describeAttr(a)}`);
+  return a.value[0];
+}
+
+/**
+ * A list-of-strings attribute as Keras writes it: `name`, or split in pieces `name0`, `name1`...
+ * when too long for one HDF5 object header. An empty list may be stored as an empty float array.
+ */
+export function attrStrings(node: H5Node, name: string, label: string): string[] | null {
+  const direct = attrOf(node, name);
+  if (direct) return stringList(direct, name, label);
+  if (!attrOf(node, `${name}0`)) return null;
+  const out: string[] = [];
+  for (let i = 0; attrOf(node, `${name}${i}`); i++) out.push(...stringList(attrOf(node, `${name}${i}`)!, `${name}${i}`, label));
+  return out;
+}
+
+function stringList(a: H5AttrValue, name: string, label: string): string[] {
+  if (a.kind === 'string') return a.value;
+  if (a.kind === 'number' && a.value.length === 0) return [];
+  throw new Error(`${label}: attribute "${name}" should be a list of strings, found ${describeAttr(a)}`);
+}
+
+function describeAttr(a: H5AttrValue): string {
+  if (a.kind === 'error') return a.message;
+  if (a.kind === 'number') return `${a.dtype} numbers of shape [${a.shape.join(', ')}]`;
+  if (a.kind === 'string') return `${a.value.length} strings`;
+  return 'an unsupported type';
+}
+
+/** A stored array with its shape and dtype, as read from a file. */
+export interface StoredArray {
+  shape: number[];
+  dtype: string;
+  data: H5Data;
+}
+
+/** The dataset at `path`, checked to exist, be readable and (when given) have the expected shape. */
+export function readDataset(root: H5Group, path: string, label: string, expectedShape?: readonly number[]): StoredArray {
+  const node = h5Get(root, path);
+  if (!node) throw new Error(`${label}: missing dataset "${path}"`);
+  if (node.kind !== 'dataset') throw new Error(`${label}: "${path}" should be a dataset, found a group`);
+  return datasetArray(node, `${label}: dataset "${path}"`, expectedShape);
+}
+
+export function datasetArray(ds: H5Dataset, what: string, expectedShape?: readonly number[]): StoredArray {
+  if (expectedShape && (ds.shape.length !== expectedShape.length || ds.shape.some((d, i) => d !== expectedShape[i]))) {
+    throw new Error(`${what} has shape [${ds.shape.join(', ')}], expected [${expectedShape.join(', ')}]`);
+  }
+  if (ds.error || !ds.data) throw new Error(`${what} ${ds.error ?? 'could not be read'}`);
+  return { shape: ds.shape, dtype: ds.dtype, data: ds.data };
+}

@@ -1,0 +1,203 @@
+// Every native kernel against the reference backend on random shapes (1, odd sizes, non-multiples of 16).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ActivationOp, BinaryOp, RawTensor, UnaryOp } from '../../src/backend/backend.js';
+import { referenceBackend as rb } from '../../src/backend/reference/index.js';
+import { loadNativeBackend } from '../../src/backend/native.js';
+import { assertClose } from '../helpers/gradcheck.js';
+import { Generator } from '../../src/random/rng.js';
+
+const { backend: nb, error } = loadNativeBackend();
+const skip = nb ? false : `native backend not available: ${error}`;
+if (skip) console.warn(`test/backend/native: skipped (${skip})`);
+
+const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+function rand(shape: number[], seed: number, lo = -2, hi = 2): RawTensor {
+  const g = new Generator(seed);
+  return { data: Float32Array.from({ length: sizeOf(shape) }, () => lo + (hi - lo) * g.uniform()), shape, dtype: 'float32' };
+}
+function close(actual: RawTensor, expected: RawTensor, atol: number, rtol: number, what: string): void {
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
+  assertClose(actual.data, expected.data, atol, rtol, what);
+}
+function native(): NonNullable<typeof nb> {
+  assert.ok(nb);
+  return nb;
+}
+
+const ACTS: ActivationOp[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus'];
+
+describe('native backend', { skip }, () => {
+  it('is named native and runs float32 on native kernels', () => {
+    assert.equal(native().name, 'native');
+    const y = native().unary('exp', rand([3], 1), {});
+    assert.ok(y.data instanceof Float32Array);
+  });
+
+  describe('matmul', () => {
+    const dims = [1, 3, 17, 31, 64, 100, 257];
+    let seed = 10;
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      it(`all m, k, n in {${dims.join(', ')}} (sampled), transposeA ${ta}, transposeB ${tb}`, () => {
+        const g = new Generator(ta ? (tb ? 4 : 3) : tb ? 2 : 1);
+        for (let t = 0; t < 40; t++) {
+          const [m, k, n] = [0, 1, 2].map(() => dims[g.int(dims.length)]);
+          const a = rand(ta ? [k, m] : [m, k], seed++);
+          const b = rand(tb ? [n, k] : [k, n], seed++);
+          const what = `${m}x${k}x${n} ta=${ta} tb=${tb}`;
+          close(native().matmul(a, b, { transposeA: ta, transposeB: tb }), rb.matmul(a, b, { transposeA: ta, transposeB: tb }), 1e-4 * Math.sqrt(k), 1e-4, what);
+        }
+      });
+    }
+    it('large shapes that block over K and N and split over threads', () => {
+      for (const [m, k, n] of [[32, 784, 300], [300, 530, 97], [129, 600, 200]]) {
+        const a = rand([m, k], m + k);
+        const b = rand([k, n], n);
+        close(native().matmul(a, b), rb.matmul(a, b), 2e-3, 1e-4, `${m}x${k}x${n}`);
+        const bt = rand([n, k], n + 1);
+        close(native().matmul(a, bt, { transposeB: true }), rb.matmul(a, bt, { transposeB: true }), 2e-3, 1e-4, `${m}x${k}x${n}^T`);
+      }
+    });
+    for (const activation of ACTS) {
+      it(`fused bias + ${activation} epilogue`, () => {
+        for (const [m, k, n] of [[1, 1, 1], [5, 17, 33], [32, 300, 100], [64, 31, 257]]) {
+          const a = rand([m, k], 7 + m);
+          const b = rand([k, n], 8 + n, -0.5, 0.5);
+          const bias = rand([n], 9);
+          const opts = { bias, activation, alpha: activation === 'leakyRelu' ? 0.3 : undefined };
+          close(native().matmul(a, b, opts), rb.matmul(a, b, opts), 1e-4, 1e-4, `${activation} ${m}x${k}x${n}`);
+        }
+      });
+    }
+    it('batched with broadcasting batch dimensions', () => {
+      const a = rand([2, 1, 5, 7], 1);
+      const b = rand([3, 7, 17], 2);
+      close(native().matmul(a, b), rb.matmul(a, b), 1e-5, 1e-5, 'batched');
+      const c = rand([4, 17, 7], 3);
+      close(native().matmul(rand([4, 5, 7], 4), c, { transposeB: true }), rb.matmul(rand([4, 5, 7], 4), c, { transposeB: true }), 1e-5, 1e-5, 'batched^T');
+    });
+    it('k = 0 gives bias + activation only; float64 falls back to the reference', () => {
+      const a: RawTensor = { data: new Float32Array(0), shape: [3, 0], dtype: 'float32' };
+      const b: RawTensor = { data: new Float32Array(0), shape: [0, 4], dtype: 'float32' };
+      const bias = rand([4], 5);
+      close(native().matmul(a, b, { bias, activation: 'relu' }), rb.matmul(a, b, { bias, activation: 'relu' }), 0, 0, 'k=0');
+      const x: RawTensor = { data: Float64Array.from([1, 2, 3, 4]), shape: [2, 2], dtype: 'float64' };
+      assert.deepEqual(native().matmul(x, x), rb.matmul(x, x));
+    });
+    it('rejects mismatched inner dimensions with the reference message', () => {
+      assert.throws(() => native().matmul(rand([2, 3], 1), rand([4, 5], 2)), /inner dimensions differ/);
+    });
+  });
+
+  describe('elementwise', () => {
+    const unaries: UnaryOp[] = ['neg', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'abs', 'square', 'reciprocal', 'sin', 'cos', 'floor', 'ceil', 'sign', 'round', ...ACTS];
+    for (const op of unaries) {
+      it(`unary ${op}`, () => {
+        const positive = ['log', 'sqrt', 'rsqrt', 'reciprocal'].includes(op);
+        for (const n of [1, 15, 16, 17, 100, 1000, 70001]) {
+          const x = positive ? rand([n], n, 0.1, 5) : rand([n], n, -12, 12);
+          if (!positive && n > 20) {
+            (x.data as Float32Array).set([0, -0, 1e-6, -1e-6, 30, -30, 90, -90, 1e-3, -1e-3], 3);
+          }
+          const params = op === 'leakyRelu' || op === 'elu' ? { alpha: 0.7 } : {};
+          close(native().unary(op, x, params), rb.unary(op, x, params), 2e-6, 2e-6, `${op} n=${n}`);
+        }
+      });
+    }
+    for (const op of ACTS) {
+      it(`activationGrad ${op}`, () => {
+        for (const n of [1, 17, 1000]) {
+          const x = rand([n], n, -4, 4);
+          const params = op === 'leakyRelu' || op === 'elu' ? { alpha: 0.7 } : {};
+          const y = rb.unary(op, x, params);
+          const yf: RawTensor = { data: Float32Array.from(y.data), shape: y.shape, dtype: 'float32' };
+          const dy = rand([n], n + 1);
+          close(native().activationGrad(op, x, yf, dy, params), rb.activationGrad(op, x, yf, dy, params), 1e-6, 1e-6, `${op}'`);
+        }
+      });
+    }
+    const binaries: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'less'];
+    const pairs: [number[], number[]][] = [
+      [[17], [17]], [[3, 5], [3, 5]], [[32, 300], [300]], [[300], [32, 300]], [[4, 1], [4, 33]], [[1], [7, 9]],
+      [[7, 9], []], [[2, 1, 5], [3, 1]], [[2, 3, 4, 5], [3, 1, 5]], [[257, 31], [257, 1]], [[300, 300], [300, 300]],
+    ];
+    for (const op of binaries) {
+      it(`binary ${op} with broadcasting`, () => {
+        for (const [sa, sb] of pairs) {
+          const a = op === 'pow' ? rand(sa, 1, 0.1, 3) : rand(sa, 1);
+          const b = op === 'div' ? rand(sb, 2, 0.5, 2) : rand(sb, 2);
+          const outDtype = op === 'less' ? 'bool' : 'float32';
+          close(native().binary(op, a, b, outDtype), rb.binary(op, a, b, outDtype), 1e-6, 1e-5, `${op} ${sa} ${sb}`);
+        }
+      });
+    }
+    it('maximum / minimum propagate NaN like the reference', () => {
+      const a: RawTensor = { data: Float32Array.from([NaN, 1, 2, NaN]), shape: [4], dtype: 'float32' };
+      const b: RawTensor = { data: Float32Array.from([1, NaN, 0, NaN]), shape: [4], dtype: 'float32' };
+      for (const op of ['maximum', 'minimum'] as const) close(native().binary(op, a, b, 'float32'), rb.binary(op, a, b, 'float32'), 0, 0, op);
+    });
+  });
+
+  describe('reductions and softmax', () => {
+    const cases: [number[], number[]][] = [
+      [[17], [0]], [[32, 300], [0]], [[32, 300], [1]], [[3, 5, 7], [1]], [[3, 5, 7], [0, 1]], [[3, 5, 7], [1, 2]],
+      [[3, 5, 7], [0, 1, 2]], [[3, 5, 7], [0, 2]], [[1, 1], [0]], [[6000, 3], [0]], [[4, 20001], [1]],
+    ];
+    for (const op of ['sum', 'max', 'min', 'prod'] as const) {
+      it(`reduce ${op} over several axes`, () => {
+        for (const [shape, axes] of cases) {
+          const x = op === 'prod' ? rand(shape, 3, 0.9, 1.1) : rand(shape, 3);
+          for (const keepDims of [false, true]) {
+            const atol = op === 'sum' ? 1e-6 * Math.sqrt(sizeOf(shape)) : 0;
+            close(native().reduce(op, x, axes, keepDims), rb.reduce(op, x, axes, keepDims), atol, 1e-5, `${op} ${shape} ${axes}`);
+          }
+        }
+      });
+    }
+    it('max / min return NaN when a NaN is reduced', () => {
+      const x: RawTensor = { data: Float32Array.from([1, NaN, 3, 4, 5, 6]), shape: [2, 3], dtype: 'float32' };
+      for (const axes of [[0], [1]]) close(native().reduce('max', x, axes, false), rb.reduce('max', x, axes, false), 0, 0, `max ${axes}`);
+    });
+    for (const log of [false, true]) {
+      it(`${log ? 'log' : ''}softmax over the last and other axes`, () => {
+        for (const [shape, axis] of [[[1, 1], 1], [[32, 10], 1], [[5, 17], -1], [[3, 4, 33], 2], [[3, 4, 5], 1], [[200, 1000], 1]] as [number[], number][]) {
+          const x = rand(shape, 5, -20, 20);
+          const rank = shape.length;
+          close(native().softmax(x, axis, log), rb.softmax(x, axis < 0 ? axis + rank : axis, log), 1e-6, 1e-5, `${shape} axis ${axis}`);
+        }
+      });
+    }
+  });
+
+  describe('optimizerUpdate', () => {
+    const kinds: [string, Record<string, number>, Record<string, boolean>, number][] = [
+      ['sgd', { learningRate: 0.01 }, {}, 0],
+      ['sgd', { learningRate: 0.01, momentum: 0.9 }, {}, 1],
+      ['sgd', { learningRate: 0.01, momentum: 0.9, weightDecay: 0.004 }, { nesterov: true }, 1],
+      ['adam', { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, iteration: 3 }, {}, 2],
+      ['adam', { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, iteration: 3 }, { amsgrad: true }, 3],
+      ['rmsprop', { learningRate: 0.001, rho: 0.9, epsilon: 1e-7 }, {}, 1],
+      ['rmsprop', { learningRate: 0.001, rho: 0.9, epsilon: 1e-7, momentum: 0.5 }, { centered: true }, 3],
+    ];
+    for (const [kind, hyper, flags, nslots] of kinds) {
+      it(`${kind} ${JSON.stringify(hyper)} ${JSON.stringify(flags)} over several parameters`, () => {
+        const shapes = [[100, 300], [300], [1], [17, 3]];
+        const make = (): { params: Float32Array[]; grads: Float32Array[]; slots: Float32Array[][] } => ({
+          params: shapes.map((s, i) => rand(s, 100 + i).data as Float32Array),
+          grads: shapes.map((s, i) => rand(s, 200 + i).data as Float32Array),
+          slots: Array.from({ length: nslots }, (_, k) => shapes.map((s, i) => rand(s, 300 + 10 * k + i, k === 0 ? 0.5 : 0, k === 0 ? 1 : 0.1).data as Float32Array)),
+        });
+        const x = make();
+        const y = make();
+        for (let step = 0; step < 3; step++) {
+          native().optimizerUpdate({ kind: kind as 'sgd', ...x, hyper, flags });
+          rb.optimizerUpdate({ kind: kind as 'sgd', ...y, hyper, flags });
+        }
+        x.params.forEach((p, i) => assertClose(p, y.params[i], 1e-6, 1e-5, `${kind} param ${i}`));
+        x.slots.forEach((s, k) => s.forEach((v, i) => assertClose(v, y.slots[k][i], 1e-6, 1e-5, `${kind} slot ${k}/${i}`)));
+        assert.notDeepEqual(x.params[2], make().params[2]);
+      });
+    }
+  });
+});
