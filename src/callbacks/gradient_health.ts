@@ -1,10 +1,10 @@
 // GradientHealth: a fit callback that runs diagnostics.gradientReport during training and logs the figures per epoch.
 import { Callback, type Logs } from './callback.js';
 import type { ModelData } from '../models/data.js';
-import { gradientReport, type GradientReport } from '../diagnostics/report.js';
-import type { HealthThresholds } from '../diagnostics/warnings.js';
+import { gradientReport, type GradientReport, type GradientReportOptions } from '../diagnostics/report.js';
 
-export interface GradientHealthOptions extends HealthThresholds {
+/** Options of GradientHealth; the thresholds, `loss` and `training` are passed on to gradientReport. */
+export interface GradientHealthOptions extends GradientReportOptions {
   /** Also report every N training batches (default 100; 0 = only at epoch ends). */
   everyNBatches?: number;
   /** A fixed probe batch `[x, y]` (default: the batch fit trained on last). */

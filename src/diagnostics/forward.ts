@@ -2,6 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 import { cast } from '../ops/index.js';
+import { noGrad } from '../autograd/tape.js';
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
 import { Model } from '../models/functional.js';
@@ -78,4 +79,27 @@ export function leafLayers(model: Model): Layer[] {
     else if (!out.includes(l)) out.push(l);
   }
   return out;
+}
+
+/** One layer's outputs over a batch (the shape plots.plotActivationHistograms accepts). */
+export interface LayerActivations {
+  name: string;
+  /** The activation applied (see activationOf), including a directly following activation layer. */
+  activation: string | null;
+  values: Tensor;
+}
+
+/**
+ * The outputs of every layer with trainable weights on a batch (after a directly following activation
+ * layer), in model order, nested models included; inference mode unless `training` is set. No
+ * gradients are taken. Feed the result to `plotActivationHistograms` to see the distributions.
+ * @example await plotActivationHistograms(diagnostics.layerActivations(model, xBatch), 'runs/activations.svg');
+ */
+export function layerActivations(model: Model, x: Tensor | Tensor[], options: { training?: boolean } = {}): LayerActivations[] {
+  const xs = Array.isArray(x) ? x : [x];
+  model.ensureBuilt(xs.map((t) => t.shape));
+  if (model.graphInfo === null || model.isSubclassed) throw new Error(`layerActivations: ${model.className} "${model.name}" has no layer graph (subclassed models are not supported)`);
+  if (xs.length !== model.inputs.length) throw new Error(`layerActivations: ${model.className} "${model.name}" expected ${model.inputs.length} input(s), received ${xs.length}`);
+  const { records } = noGrad(() => recordingForward(model, xs, options.training ?? false));
+  return records.map((r) => ({ name: r.layer.name, activation: r.activation, values: r.output! }));
 }

@@ -5,6 +5,8 @@ export { healthWarnings, seluProblems, isLecunNormal, isSequentialTopology } fro
 export type { HealthThresholds } from './warnings.js';
 export { activationStats, activationOf, DYING_ACTIVATIONS, SATURATING } from './activation_stats.js';
 export { inferLossName } from './infer_loss.js';
+export { layerActivations, leafLayers } from './forward.js';
+export type { LayerActivations } from './forward.js';
 export type { ActivationStats } from './activation_stats.js';
 export { GradientHealth } from '../callbacks/gradient_health.js';
 export type { GradientHealthOptions, TimedReport } from '../callbacks/gradient_health.js';

@@ -3,6 +3,9 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../autograd/variable.js';
+import '../ops/index.js';
+// Built-in layers register themselves on import: a loader must know every one of them.
+import '../layers/index.js';
 import { Model } from '../models/functional.js';
 import { Sequential } from '../models/sequential.js';
 import { registerModelIO } from '../models/io.js';

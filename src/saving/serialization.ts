@@ -11,7 +11,9 @@ const customActivations = new Map<string, (x: Tensor) => Tensor>();
 
 /** Registers a custom activation function under the name files use for it (e.g. 'my_softplus'). */
 export function registerActivation(name: string, fn: (x: Tensor) => Tensor): void {
-  customActivations.set(name, fn);
+  // The wrapper carries the file's name, so that configs written later name it the same way.
+  const named = { [name]: (x: Tensor) => fn(x) }[name];
+  customActivations.set(name, named);
 }
 
 function activationName(v: unknown): string | null {

@@ -1,0 +1,84 @@
+// TensorFlow.js peers (cpu and wasm backends): the same workloads built with tf.sequential.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { WorkloadName } from './workloads.js';
+import { architecture } from './workloads.js';
+import { BATCH, N_CLASSES, N_FEATURES, PREDICT_BATCH, type Dataset, measure, type MeasureOptions } from './common.js';
+
+type TF = typeof import('@tensorflow/tfjs');
+const require = createRequire(import.meta.url);
+let tfModule: TF | null = null;
+
+/** Loads tfjs (and registers the wasm backend with its .wasm files read from node_modules, no network). */
+export async function loadTf(backendName: 'cpu' | 'wasm'): Promise<TF> {
+  if (!tfModule) {
+    const warn = console.warn;
+    console.warn = () => undefined;  // NOTE: silences tfjs' "install tfjs-node" banner
+    try {
+      tfModule = require('@tensorflow/tfjs') as TF;
+    } finally {
+      console.warn = warn;
+    }
+  }
+  const tf = tfModule;
+  if (backendName === 'wasm') {
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
+    const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    wasm.setWasmPaths(join(dir, '/'));
+  }
+  const ok = await tf.setBackend(backendName);
+  if (!ok) throw new Error(`tfjs backend '${backendName}' failed to initialize`);
+  await tf.ready();
+  return tf;
+}
+
+function buildModel(tf: TF, name: WorkloadName): import('@tensorflow/tfjs').Sequential {
+  const model = tf.sequential();
+  // NOTE: the data is already flat ([batch, 784]); tfjs' Flatten rejects rank-2 inputs, so the first layer takes inputShape.
+  const arch = architecture(name);
+  arch.forEach((spec, i) => {
+    if ('bn' in spec) {
+      model.add(tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3, ...(i === 0 ? { inputShape: [N_FEATURES] } : {}) }));
+    } else {
+      const last = i === arch.length - 1;
+      const init = spec.activation === 'selu' ? 'lecunNormal' : spec.activation === 'linear' ? 'glorotUniform' : 'heNormal';
+      model.add(tf.layers.dense({ units: spec.units, activation: last ? 'softmax' : spec.activation as 'elu', kernelInitializer: init,
+        ...(i === 0 ? { inputShape: [N_FEATURES] } : {}) }));
+    }
+  });
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'sparseCategoricalCrossentropy' });
+  return model;
+}
+
+export interface PeerResult {
+  train: number;
+  predict: number;
+  trainRuns: number[];
+  predictRuns: number[];
+}
+
+/** Training samples/s at batch 32 and predict samples/s at batch 1024 for one workload on one tfjs backend. */
+export async function benchTf(backendName: 'cpu' | 'wasm', name: WorkloadName, d: Dataset, opts: MeasureOptions): Promise<PeerResult> {
+  const tf = await loadTf(backendName);
+  const model = buildModel(tf, name);
+  let offset = 0;
+  const train = await measure(async () => {
+    if (offset + BATCH > d.y.length) offset = 0;
+    const xs = tf.tensor2d(d.x.subarray(offset * N_FEATURES, (offset + BATCH) * N_FEATURES), [BATCH, N_FEATURES]);
+    const ys = tf.tensor1d(Float32Array.from(d.y.subarray(offset, offset + BATCH)));
+    offset += BATCH;
+    await model.trainOnBatch(xs, ys);
+    xs.dispose();
+    ys.dispose();
+  }, BATCH, { ...opts, warmupSteps: 2 });
+  const px = tf.tensor2d(d.x.subarray(0, PREDICT_BATCH * N_FEATURES), [PREDICT_BATCH, N_FEATURES]);
+  const predict = await measure(() => {
+    const y = model.predict(px) as import('@tensorflow/tfjs').Tensor;
+    y.dataSync();
+    y.dispose();
+  }, PREDICT_BATCH, { ...opts, warmupSteps: 1 });
+  px.dispose();
+  model.dispose();
+  void N_CLASSES;
+  return { train: train.median, predict: predict.median, trainRuns: train.runs, predictRuns: predict.runs };
+}

@@ -1,0 +1,111 @@
+# PyTorch peer for `npm run bench`: the same workloads and data (raw float32/int32 files), prints JSON.
+# Usage: OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_bench.py X.bin Y.bin RUN_SECONDS
+import json
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+torch.set_num_threads(2)
+N_FEATURES, N_CLASSES, BATCH, PREDICT_BATCH = 784, 10, 32, 1024
+
+
+def measure(step, units, run_seconds, runs=3, warmup=2, max_steps=2000):
+    t0 = time.perf_counter()
+    for _ in range(warmup):
+        step()
+    per = max((time.perf_counter() - t0) / warmup, 1e-7)
+    steps = max(1, min(max_steps, round(run_seconds / per)))
+    rates = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        rates.append(steps * units / (time.perf_counter() - t0))
+    return sorted(rates)[len(rates) // 2], rates
+
+
+def build(name):
+    layers = []
+    if name == 'W1':
+        spec = ['bn', (300, 'elu'), 'bn', (100, 'elu'), 'bn', (N_CLASSES, None)]
+    elif name == 'W2':
+        spec = [(300, 'relu'), (100, 'relu'), (N_CLASSES, None)]
+    else:
+        spec = [(300, 'selu')] + [(100, 'selu')] * 99 + [(N_CLASSES, None)]
+    fan_in = N_FEATURES
+    for s in spec:
+        if s == 'bn':
+            layers.append(nn.BatchNorm1d(fan_in, eps=1e-3, momentum=0.01))
+            continue
+        units, act = s
+        lin = nn.Linear(fan_in, units)
+        if act == 'selu':
+            nn.init.trunc_normal_(lin.weight, std=(1.0 / fan_in) ** 0.5)
+        elif act is not None:
+            nn.init.trunc_normal_(lin.weight, std=(2.0 / fan_in) ** 0.5)
+        nn.init.zeros_(lin.bias)
+        layers.append(lin)
+        if act == 'elu':
+            layers.append(nn.ELU())
+        elif act == 'relu':
+            layers.append(nn.ReLU())
+        elif act == 'selu':
+            layers.append(nn.SELU())
+        fan_in = units
+    # The softmax is fused into CrossEntropyLoss for training and applied explicitly for predict.
+    return nn.Sequential(*layers)
+
+
+def gemm(m, k, n, run_seconds):
+    a = torch.rand(m, k)
+    b = torch.rand(k, n)
+    flops = 2.0 * m * n * k
+    med, runs = measure(lambda: torch.mm(a, b), flops, run_seconds, warmup=3, max_steps=20000)
+    return med / 1e9
+
+
+def main():
+    x = torch.from_numpy(np.fromfile(sys.argv[1], dtype=np.float32).reshape(-1, N_FEATURES))
+    y = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.int32).astype(np.int64))
+    run_seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 1.5
+    out = {'version': torch.__version__, 'threads': torch.get_num_threads(), 'train': {}, 'predict': {}, 'gemm': {}}
+    for name in ['W1', 'W2', 'W3']:
+        torch.manual_seed(42)
+        model = build(name)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        loss_fn = nn.CrossEntropyLoss()
+        state = {'offset': 0}
+
+        def step():
+            o = state['offset']
+            if o + BATCH > x.shape[0]:
+                o = 0
+            xb, yb = x[o:o + BATCH], y[o:o + BATCH]
+            state['offset'] = o + BATCH
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+
+        model.train()
+        med, runs = measure(step, BATCH, run_seconds)
+        out['train'][name] = {'median': med, 'runs': runs}
+        model.eval()
+        px = x[:PREDICT_BATCH].clone()
+
+        def predict():
+            with torch.no_grad():
+                torch.softmax(model(px), dim=1)
+
+        med, runs = measure(predict, PREDICT_BATCH, run_seconds, warmup=1)
+        out['predict'][name] = {'median': med, 'runs': runs}
+    for (m, k, n) in [(32, 784, 300), (32, 300, 100), (1024, 784, 300), (2048, 2048, 2048)]:
+        out['gemm'][f'{m}x{k}x{n}'] = gemm(m, k, n, run_seconds)
+    print(json.dumps(out))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,70 @@
+// The chapter 11 lab: `start.js --quick` runs end to end and writes a report with all seven sections, their numbers and plots.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeRun, runNode } from './spawn.js';
+import { parseArgs } from '../../examples/chapter11/lab/config.js';
+
+/** The report's sections keyed by their number ('## 3. Batch normalization' -> 3). */
+function sections(md: string): Map<number, string> {
+  const out = new Map<number, string>();
+  const parts = md.split(/^## (?=\d+\. )/m).slice(1);
+  for (const p of parts) out.set(Number(p.slice(0, p.indexOf('.'))), p);
+  return out;
+}
+
+test('lab arguments: --quick, --out, --seeds, --only; bad values are refused', () => {
+  assert.deepEqual(parseArgs(['--quick', '--out', 'x', '--seeds', '3', '--only=1,5']), { quick: true, outDir: 'x', seeds: 3, only: [1, 5], help: false });
+  assert.throws(() => parseArgs(['--seeds', '0']), /--seeds expects a positive integer/);
+  assert.throws(() => parseArgs(['--only', '9']), /experiment numbers 1-7/);
+  assert.throws(() => parseArgs(['--fast']), /unknown argument --fast/);
+});
+
+test('start.js --quick writes runs/<dir>/report.md with every experiment, its numbers and its plots', { timeout: 180_000 }, async () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'layerwise-lab-'));
+  try {
+    const r = await runNode('build/examples/start.js', ['--quick', '--out', out], 170_000);
+    assert.equal(r.code, 0, describeRun(r));
+    const reportPath = path.join(out, 'report.md');
+    assert.ok(r.stdout.includes(`Report: ${reportPath}`), `stdout names the report path\n${describeRun(r)}`);
+    assert.match(r.stdout, /Epoch 1\/\d+/, 'training prints Keras-style progress');
+    const md = readFileSync(reportPath, 'utf8');
+    const bySection = sections(md);
+    assert.deepEqual([...bySection.keys()], [1, 2, 3, 4, 5, 6, 7]);
+    for (const [n, body] of bySection) {
+      assert.ok(!/This experiment failed/.test(body), `section ${n} failed:\n${body.slice(0, 600)}`);
+      const numericRows = body.split('\n').filter((l) => l.startsWith('|') && /\d\.\d{2}/.test(l));
+      assert.ok(numericRows.length >= 2, `section ${n} has a table with numbers:\n${body.slice(0, 600)}`);
+    }
+    // Every figure the report links exists beside it and is an SVG.
+    const figures = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    assert.ok(figures.length >= 4, `the report links plots (found ${figures.length})`);
+    for (const f of figures) {
+      const file = path.join(out, f);
+      assert.ok(existsSync(file), `${f} exists`);
+      assert.match(readFileSync(file, 'utf8').slice(0, 200), /<svg/);
+    }
+    // Section 3 prints the API.md BN model's summary and checks its totals.
+    const bn = bySection.get(3)!;
+    for (const total of ['Total params: 271,346', 'Trainable params: 268,978', 'Non-trainable params: 2,368']) assert.ok(bn.includes(total), `summary shows ${total}`);
+    assert.match(bn, /: match\)/);
+    // Section 1: when the gradient statistics ran, the sigmoid + N(0, 1) net shows vanishing gradients.
+    const grads = bySection.get(1)!;
+    if (!grads.includes('Skipped the gradient statistics')) {
+      const row = grads.split('\n').find((l) => l.startsWith('| sigmoid + N(0, 1)'));
+      assert.ok(row, 'the sigmoid + N(0, 1) row is present');
+      const ratio = Number(row.split('|')[5].trim());
+      assert.ok(ratio < 1e-3, `first/last gradient ratio ${ratio} shows vanishing gradients`);
+    }
+    assert.match(grads, /Training loss fell/);
+    // Section 5 reports every seed and the mean and spread.
+    const transfer = bySection.get(5)!;
+    assert.match(transfer, /\| B alone \| \d\.\d+ \| \d\.\d+ \|/);
+    assert.match(transfer, /\| B on A \| \d\.\d+ \| \d\.\d+ \|/);
+    assert.match(transfer, /\| 2 \| \d\.\d+ \| \d\.\d+ \|/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
