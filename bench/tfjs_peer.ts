@@ -41,7 +41,7 @@ function buildModel(tf: TF, name: WorkloadName): import('@tensorflow/tfjs').Sequ
       model.add(tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3, ...(i === 0 ? { inputShape: [N_FEATURES] } : {}) }));
     } else {
       const last = i === arch.length - 1;
-      const init = spec.activation === 'selu' ? 'lecunNormal' : spec.activation === 'linear' ? 'glorotUniform' : 'heNormal';
+      const init = spec.activation === 'selu' ? 'leCunNormal' : spec.activation === 'linear' ? 'glorotUniform' : 'heNormal';
       model.add(tf.layers.dense({ units: spec.units, activation: last ? 'softmax' : spec.activation as 'elu', kernelInitializer: init,
         ...(i === 0 ? { inputShape: [N_FEATURES] } : {}) }));
     }

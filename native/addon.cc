@@ -1,8 +1,12 @@
 // N-API boundary of the native backend: unwraps typed arrays and numbers, checks bounds, calls the kernels.
 #include <napi.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "gemm.h"
 #include "kernels.h"
@@ -198,7 +202,21 @@ Napi::Value NumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), lw::ThreadPool::get().size());
 }
 
+// Tensors are fresh ArrayBuffers (malloc'd by Node): by default glibc returns freed memory to the OS,
+// so every new output page-faults on first write, which costs more than most kernels. Keep freed memory
+// in the heap instead (set LAYERWISE_KEEP_OS_MALLOC=1 to leave glibc's defaults alone).
+void tuneMalloc() {
+#if defined(__GLIBC__)
+  const char* keep = std::getenv("LAYERWISE_KEEP_OS_MALLOC");
+  if (keep && keep[0] == '1') return;
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+  mallopt(M_TOP_PAD, 16 * 1024 * 1024);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  tuneMalloc();
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("unary", Napi::Function::New(env, Unary));
   exports.Set("activationGrad", Napi::Function::New(env, ActivationGrad));

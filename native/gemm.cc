@@ -220,8 +220,9 @@ void sgemm(long M, long N, long K, const float* A, long rsa, long csa, const flo
     return;
   }
   if (nvec >= 2 * nth || M < 2 * MR * nth) {
-    // Split the columns into nth chunks of whole 16-wide vectors.
-    const long tasks = std::min(nth, nvec);
+    // Split the columns into chunks of whole 16-wide vectors: one per thread, or finer (>= 3 vectors each) for
+    // short-M products whose A panel is cheap to repack, so a preempted thread delays less work.
+    const long tasks = M <= SMALL_M ? std::max(std::min(nvec / 3, 4 * nth), std::min(nth, nvec)) : std::min(nth, nvec);
     pool.run(static_cast<int>(tasks), [&](int t) {
       const long v0 = nvec * t / tasks, v1 = nvec * (t + 1) / tasks;
       const long n0 = v0 * 16, n1 = std::min(N, v1 * 16);

@@ -46,7 +46,11 @@ class ThreadPool {
     }
     if (sleepers_.load(std::memory_order_acquire) > 0) cv_.notify_all();
     work(gen);
-    while (done_.load(std::memory_order_acquire) < ntasks) LW_PAUSE();
+    // Wait for tasks claimed by workers; yield after a while so a preempted worker can finish on a busy machine.
+    for (int spin = 0; done_.load(std::memory_order_acquire) < ntasks; spin++) {
+      if (spin < 4000) LW_PAUSE();
+      else std::this_thread::yield();
+    }
   }
 
  private:

@@ -15,10 +15,12 @@ try {
 const args = [gyp, 'rebuild', '-j', '2', '--directory', 'native'];
 // Offline builds: use the headers installed beside this node (e.g. /usr/include/node) unless npm set nodedir.
 const prefix = dirname(dirname(process.execPath));
-if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+const env = { ...process.env };
+if (!env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+  delete env.npm_config_nodedir;
   args.push(`--nodedir=${prefix}`);
 }
-const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env });
 if (r.status !== 0) {
   console.warn('layerwise: the native backend could not be built; falling back to the reference backend (pure TypeScript, slower).');
 }

@@ -42,6 +42,14 @@ function defaultAlpha(op: string, alpha: number | undefined): number {
   return alpha ?? (op === 'elu' ? 1 : op === 'leakyRelu' ? 0.2 : 0);
 }
 
+/**
+ * Output storage. NOTE: the addon keeps freed memory in the malloc heap (see tuneMalloc in native/addon.cc),
+ * so a zeroed Float32Array is cheap; without that, first-touch page faults cost more than most kernels.
+ */
+function alloc(n: number): Float32Array {
+  return new Float32Array(n);
+}
+
 function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
   return x.dtype === 'float32' && x.data instanceof Float32Array;
 }
@@ -78,7 +86,7 @@ function makeNativeBackend(L: Addon): Backend {
   function unary(op: UnaryOp, x: RawTensor, params: UnaryParams = {}): RawTensor {
     const code = UNARY[op];
     if (code === undefined || !f32(x)) return ref.unary(op, x, params);
-    const out = new Float32Array(x.data.length);
+    const out = alloc(x.data.length);
     L.unary(code, x.data, out, defaultAlpha(op, params.alpha));
     return { data: out, shape: x.shape, dtype: 'float32' };
   }
@@ -87,7 +95,7 @@ function makeNativeBackend(L: Addon): Backend {
     if (!f32(x) || !f32(y) || !f32(dy) || x.data.length !== dy.data.length || y.data.length !== dy.data.length) {
       return ref.activationGrad(op, x, y, dy, params);
     }
-    const out = new Float32Array(dy.data.length);
+    const out = alloc(dy.data.length);
     L.activationGrad(ACT[op], x.data, y.data, dy.data, out, defaultAlpha(op, params.alpha));
     return { data: out, shape: dy.shape, dtype: 'float32' };
   }
@@ -96,7 +104,7 @@ function makeNativeBackend(L: Addon): Backend {
     const code = BINARY[op];
     if (code === undefined || outDtype !== 'float32' || !f32(a) || !f32(b)) return ref.binary(op, a, b, outDtype);
     const shape = broadcastShapes(a.shape, b.shape, op);
-    const out = new Float32Array(sizeOf(shape));
+    const out = alloc(sizeOf(shape));
     L.binary(code, a.data, b.data, out, shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
     return { data: out, shape, dtype: 'float32' };
   }
@@ -111,7 +119,7 @@ function makeNativeBackend(L: Addon): Backend {
     const r = sizeOf(x.shape.slice(first, last + 1));
     const inner = sizeOf(x.shape.slice(last + 1));
     if (r === 0 || outer * inner === 0) return ref.reduce(op, x, axes, keepDims);
-    const out = new Float32Array(outer * inner);
+    const out = alloc(outer * inner);
     L.reduce(code, x.data, out, outer, r, inner);
     return { data: out, shape: reducedShape(x.shape, axes, keepDims), dtype: 'float32' };
   }
@@ -121,7 +129,7 @@ function makeNativeBackend(L: Addon): Backend {
     const ax = axis < 0 ? axis + rank : axis;
     const n = x.shape[ax];
     if (!f32(x) || ax !== rank - 1 || !n) return ref.softmax(x, axis, log);
-    const out = new Float32Array(x.data.length);
+    const out = alloc(x.data.length);
     L.softmax(x.data, out, x.data.length / n, n, log);
     return { data: out, shape: x.shape, dtype: 'float32' };
   }
@@ -140,7 +148,7 @@ function makeNativeBackend(L: Addon): Backend {
     const batchB = b.shape.slice(0, -2);
     const batch = broadcastShapes(batchA, batchB, 'matmul batch dimensions');
     const nb = sizeOf(batch);
-    const out = new Float32Array(nb * m * n);
+    const out = alloc(nb * m * n);
     // softplus has no vectorized epilogue: apply it after the product.
     const act = activation && activation !== 'softplus' ? ACT[activation] : 0;
     const al = alpha ?? (activation === 'elu' ? 1 : 0.2);

@@ -65,34 +65,24 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
 }
 
 function decode(view: DataView, offset: number, count: number, type: IdxType): TypedArray {
+  // Multi-byte IDX values are big-endian: read each one through the DataView.
+  const read = <T extends Int32Array | Float32Array | Float64Array>(out: T, at: (i: number) => number): T => {
+    for (let i = 0; i < count; i++) out[i] = at(i);
+    return out;
+  };
   switch (type) {
     case 'uint8':
       return new Uint8Array(view.buffer, view.byteOffset + offset, count).slice();
-    case 'int8': {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt8(offset + i);
-      return out;
-    }
-    case 'int16': {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
-      return out;
-    }
-    case 'int32': {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 * i, false);
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(offset + 4 * i, false);
-      return out;
-    }
-    case 'float64': {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + 8 * i, false);
-      return out;
-    }
+    case 'int8':
+      return read(new Int32Array(count), (i) => view.getInt8(offset + i));
+    case 'int16':
+      return read(new Int32Array(count), (i) => view.getInt16(offset + 2 * i, false));
+    case 'int32':
+      return read(new Int32Array(count), (i) => view.getInt32(offset + 4 * i, false));
+    case 'float32':
+      return read(new Float32Array(count), (i) => view.getFloat32(offset + 4 * i, false));
+    case 'float64':
+      return read(new Float64Array(count), (i) => view.getFloat64(offset + 8 * i, false));
   }
 }
 

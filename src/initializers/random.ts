@@ -4,21 +4,21 @@ import type { DType } from '../tensor/dtype.js';
 import { randomNormal, randomUniform, truncatedNormal } from '../tensor/creation.js';
 import { RandomInitializer, checkShape, computeFans, type InitializerConfig, type SeedOptions } from './initializer.js';
 
-/** N(mean, stddev) draws (Keras defaults mean 0, stddev 0.05). */
-export class RandomNormal extends RandomInitializer {
-  static override readonly className: string = 'RandomNormal';
+/** Options of the normal initializers. */
+interface NormalOptions extends SeedOptions {
+  mean?: number;
+  stddev?: number;
+}
+
+/** Shared config of RandomNormal and TruncatedNormal: a mean and a standard deviation. */
+abstract class NormalInitializer extends RandomInitializer {
   readonly mean: number;
   readonly stddev: number;
 
-  constructor(options: { mean?: number; stddev?: number } & SeedOptions = {}) {
+  constructor(options: NormalOptions = {}) {
     super(options);
     this.mean = options.mean ?? 0;
     this.stddev = options.stddev ?? 0.05;
-  }
-
-  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    checkShape(shape, 'RandomNormal');
-    return randomNormal([...shape], { mean: this.mean, stddev: this.stddev, seed: this.callSeed(), dtype });
   }
 
   override getConfig(): InitializerConfig {
@@ -26,25 +26,23 @@ export class RandomNormal extends RandomInitializer {
   }
 }
 
-/** N(mean, stddev) draws re-drawn beyond two standard deviations (Keras defaults mean 0, stddev 0.05). */
-export class TruncatedNormal extends RandomInitializer {
-  static override readonly className: string = 'TruncatedNormal';
-  readonly mean: number;
-  readonly stddev: number;
+/** N(mean, stddev) draws (Keras defaults mean 0, stddev 0.05). */
+export class RandomNormal extends NormalInitializer {
+  static override readonly className: string = 'RandomNormal';
 
-  constructor(options: { mean?: number; stddev?: number } & SeedOptions = {}) {
-    super(options);
-    this.mean = options.mean ?? 0;
-    this.stddev = options.stddev ?? 0.05;
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    checkShape(shape, 'RandomNormal');
+    return randomNormal([...shape], { mean: this.mean, stddev: this.stddev, seed: this.callSeed(), dtype });
   }
+}
+
+/** N(mean, stddev) draws re-drawn beyond two standard deviations (Keras defaults mean 0, stddev 0.05). */
+export class TruncatedNormal extends NormalInitializer {
+  static override readonly className: string = 'TruncatedNormal';
 
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     checkShape(shape, 'TruncatedNormal');
     return truncatedNormal([...shape], { mean: this.mean, stddev: this.stddev, seed: this.callSeed(), dtype });
-  }
-
-  override getConfig(): InitializerConfig {
-    return { ...super.getConfig(), mean: this.mean, stddev: this.stddev };
   }
 }
 
@@ -152,68 +150,64 @@ export class VarianceScaling extends RandomInitializer {
   }
 }
 
-/** Glorot (Xavier) uniform: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)). Dense's default kernel. */
-export class GlorotUniform extends VarianceScaling {
-  static override readonly className: string = 'GlorotUniform';
-  constructor(options: SeedOptions = {}) {
-    super({ scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: options.seed });
+/**
+ * Base of the fixed Keras presets (Glorot, He, LeCun): a VarianceScaling whose scale, mode and
+ * distribution are set by the subclass, so its config is only the seed.
+ */
+abstract class VarianceScalingPreset extends VarianceScaling {
+  constructor(options: SeedOptions, preset: { scale: number; mode: FanMode; distribution: VarianceDistribution }) {
+    super({ ...preset, seed: options.seed });
   }
+
   override getConfig(): InitializerConfig {
     return { seed: this.seed };
+  }
+}
+
+/** Glorot (Xavier) uniform: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)). Dense's default kernel. */
+export class GlorotUniform extends VarianceScalingPreset {
+  static override readonly className: string = 'GlorotUniform';
+  constructor(options: SeedOptions = {}) {
+    super(options, { scale: 1, mode: 'fan_avg', distribution: 'uniform' });
   }
 }
 
 /** Glorot (Xavier) normal: truncated normal with std sqrt(2 / (fan_in + fan_out)). */
-export class GlorotNormal extends VarianceScaling {
+export class GlorotNormal extends VarianceScalingPreset {
   static override readonly className: string = 'GlorotNormal';
   constructor(options: SeedOptions = {}) {
-    super({ scale: 1, mode: 'fan_avg', distribution: 'truncated_normal', seed: options.seed });
-  }
-  override getConfig(): InitializerConfig {
-    return { seed: this.seed };
+    super(options, { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' });
   }
 }
 
 /** He normal: truncated normal with std sqrt(2 / fan_in). */
-export class HeNormal extends VarianceScaling {
+export class HeNormal extends VarianceScalingPreset {
   static override readonly className: string = 'HeNormal';
   constructor(options: SeedOptions = {}) {
-    super({ scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: options.seed });
-  }
-  override getConfig(): InitializerConfig {
-    return { seed: this.seed };
+    super(options, { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' });
   }
 }
 
 /** He uniform: U(-limit, limit), limit = sqrt(6 / fan_in). */
-export class HeUniform extends VarianceScaling {
+export class HeUniform extends VarianceScalingPreset {
   static override readonly className: string = 'HeUniform';
   constructor(options: SeedOptions = {}) {
-    super({ scale: 2, mode: 'fan_in', distribution: 'uniform', seed: options.seed });
-  }
-  override getConfig(): InitializerConfig {
-    return { seed: this.seed };
+    super(options, { scale: 2, mode: 'fan_in', distribution: 'uniform' });
   }
 }
 
 /** LeCun normal: truncated normal with std sqrt(1 / fan_in) (pair it with SELU). */
-export class LecunNormal extends VarianceScaling {
+export class LecunNormal extends VarianceScalingPreset {
   static override readonly className: string = 'LecunNormal';
   constructor(options: SeedOptions = {}) {
-    super({ scale: 1, mode: 'fan_in', distribution: 'truncated_normal', seed: options.seed });
-  }
-  override getConfig(): InitializerConfig {
-    return { seed: this.seed };
+    super(options, { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' });
   }
 }
 
 /** LeCun uniform: U(-limit, limit), limit = sqrt(3 / fan_in). */
-export class LecunUniform extends VarianceScaling {
+export class LecunUniform extends VarianceScalingPreset {
   static override readonly className: string = 'LecunUniform';
   constructor(options: SeedOptions = {}) {
-    super({ scale: 1, mode: 'fan_in', distribution: 'uniform', seed: options.seed });
-  }
-  override getConfig(): InitializerConfig {
-    return { seed: this.seed };
+    super(options, { scale: 1, mode: 'fan_in', distribution: 'uniform' });
   }
 }

@@ -66,16 +66,15 @@ export interface BinaryCrossentropyOptions extends LossOptions {
   axis?: number;
 }
 
-/** Binary cross-entropy; probabilities are clipped to [1e-7, 1 - 1e-7] unless fromLogits. */
-export class BinaryCrossentropy extends LossFunctionWrapper {
-  static override readonly className = 'BinaryCrossentropy';
+/** Shared parts of the binary and categorical cross-entropies: fromLogits, labelSmoothing and axis. */
+abstract class SmoothedCrossentropy extends LossFunctionWrapper {
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
 
-  constructor(options: BinaryCrossentropyOptions = {}) {
+  constructor(options: BinaryCrossentropyOptions, fn: typeof F.binaryCrossentropy, defaultName: string) {
     const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
-    super((t, p) => F.binaryCrossentropy(t, p, fromLogits, labelSmoothing, axis), { ...options, name: options.name ?? 'binary_crossentropy' });
+    super((t, p) => fn(t, p, fromLogits, labelSmoothing, axis), { ...options, name: options.name ?? defaultName });
     this.fromLogits = fromLogits;
     this.labelSmoothing = labelSmoothing;
     this.axis = axis;
@@ -85,34 +84,28 @@ export class BinaryCrossentropy extends LossFunctionWrapper {
     return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: this.axis };
   }
 
-  static override fromConfig(c: Record<string, any>): BinaryCrossentropy {
-    return new BinaryCrossentropy({ name: c.name, reduction: c.reduction, fromLogits: c.from_logits, labelSmoothing: c.label_smoothing, axis: c.axis });
+  static override fromConfig<T extends SmoothedCrossentropy>(this: new (options: BinaryCrossentropyOptions) => T, c: Record<string, any>): T {
+    return new this({ name: c.name, reduction: c.reduction, fromLogits: c.from_logits, labelSmoothing: c.label_smoothing, axis: c.axis });
+  }
+}
+
+/** Binary cross-entropy; probabilities are clipped to [1e-7, 1 - 1e-7] unless fromLogits. */
+export class BinaryCrossentropy extends SmoothedCrossentropy {
+  static override readonly className = 'BinaryCrossentropy';
+
+  constructor(options: BinaryCrossentropyOptions = {}) {
+    super(options, F.binaryCrossentropy, 'binary_crossentropy');
   }
 }
 
 export type CategoricalCrossentropyOptions = BinaryCrossentropyOptions;
 
 /** Categorical cross-entropy on one-hot labels; probabilities are renormalized then clipped unless fromLogits. */
-export class CategoricalCrossentropy extends LossFunctionWrapper {
+export class CategoricalCrossentropy extends SmoothedCrossentropy {
   static override readonly className = 'CategoricalCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
 
   constructor(options: CategoricalCrossentropyOptions = {}) {
-    const { fromLogits = false, labelSmoothing = 0, axis = -1 } = options;
-    super((t, p) => F.categoricalCrossentropy(t, p, fromLogits, labelSmoothing, axis), { ...options, name: options.name ?? 'categorical_crossentropy' });
-    this.fromLogits = fromLogits;
-    this.labelSmoothing = labelSmoothing;
-    this.axis = axis;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: this.axis };
-  }
-
-  static override fromConfig(c: Record<string, any>): CategoricalCrossentropy {
-    return new CategoricalCrossentropy({ name: c.name, reduction: c.reduction, fromLogits: c.from_logits, labelSmoothing: c.label_smoothing, axis: c.axis });
+    super(options, F.categoricalCrossentropy, 'categorical_crossentropy');
   }
 }
 

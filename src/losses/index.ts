@@ -78,7 +78,6 @@ export function get(id: string | Loss | LossFn): Loss {
 export function deserialize(entry: { class_name: string; config?: Record<string, any> | string } | string): Loss {
   if (typeof entry === 'string') return get(entry);
   // Keras 3 serializes plain loss functions as {class_name: 'function', config: 'mean_squared_error'}.
-  if (entry.class_name === 'function' && typeof entry.config === 'string') return get(entry.config);
   if (typeof entry.config === 'string') return get(entry.config);
   const cls = lookupSerializable('loss', entry.class_name);
   if (!cls) return get(entry.class_name);

@@ -121,37 +121,35 @@ export interface TopKOptions extends MetricOptions {
   k?: number;
 }
 
-/** Label among the k highest scores (one-hot labels). */
-export class TopKCategoricalAccuracy extends MeanMetricWrapper {
-  static override readonly className: string = 'TopKCategoricalAccuracy';
+/** Shared parts of the top-k accuracies: the k option, its config and fromConfig. */
+abstract class TopKAccuracy extends MeanMetricWrapper {
   readonly k: number;
-  constructor(options: TopKOptions = {}) {
+  constructor(options: TopKOptions, fn: (yTrue: Tensor, yPred: Tensor, k: number) => Tensor, defaultName: string) {
     const k = options.k ?? 5;
-    super((t, p) => topKCategoricalAccuracy(t, p, k), { name: options.name ?? 'top_k_categorical_accuracy' });
+    super((t, p) => fn(t, p, k), { name: options.name ?? defaultName });
     this.k = k;
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), k: this.k };
   }
-  static override fromConfig(c: Record<string, any>): TopKCategoricalAccuracy {
-    return new TopKCategoricalAccuracy({ name: c.name, k: c.k });
+  static override fromConfig<T extends TopKAccuracy>(this: new (options: TopKOptions) => T, c: Record<string, any>): T {
+    return new this({ name: c.name, k: c.k });
+  }
+}
+
+/** Label among the k highest scores (one-hot labels). */
+export class TopKCategoricalAccuracy extends TopKAccuracy {
+  static override readonly className: string = 'TopKCategoricalAccuracy';
+  constructor(options: TopKOptions = {}) {
+    super(options, topKCategoricalAccuracy, 'top_k_categorical_accuracy');
   }
 }
 
 /** Label among the k highest scores (integer labels). */
-export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
+export class SparseTopKCategoricalAccuracy extends TopKAccuracy {
   static override readonly className: string = 'SparseTopKCategoricalAccuracy';
-  readonly k: number;
   constructor(options: TopKOptions = {}) {
-    const k = options.k ?? 5;
-    super((t, p) => sparseTopKCategoricalAccuracy(t, p, k), { name: options.name ?? 'sparse_top_k_categorical_accuracy' });
-    this.k = k;
-  }
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), k: this.k };
-  }
-  static override fromConfig(c: Record<string, any>): SparseTopKCategoricalAccuracy {
-    return new SparseTopKCategoricalAccuracy({ name: c.name, k: c.k });
+    super(options, sparseTopKCategoricalAccuracy, 'sparse_top_k_categorical_accuracy');
   }
 }
 

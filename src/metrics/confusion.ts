@@ -70,6 +70,10 @@ abstract class ThresholdCounts extends Metric {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), thresholds: this.threshold, top_k: null, class_id: this.classId };
   }
+
+  static override fromConfig<T extends ThresholdCounts>(this: new (options: PrecisionRecallOptions) => T, c: Record<string, any>): T {
+    return new this({ name: c.name, thresholds: c.thresholds ?? undefined, classId: c.class_id });
+  }
 }
 
 const divideNoNan = (a: number, b: number): number => (b === 0 ? 0 : a / b);
@@ -83,9 +87,6 @@ export class Precision extends ThresholdCounts {
   result(): number {
     return divideNoNan(this.tp, this.tp + this.fp);
   }
-  static override fromConfig(c: Record<string, any>): Precision {
-    return new Precision({ name: c.name, thresholds: c.thresholds ?? undefined, classId: c.class_id });
-  }
 }
 
 /** tp / (tp + fn) of predictions thresholded at 0.5. */
@@ -96,9 +97,6 @@ export class Recall extends ThresholdCounts {
   }
   result(): number {
     return divideNoNan(this.tp, this.tp + this.fn);
-  }
-  static override fromConfig(c: Record<string, any>): Recall {
-    return new Recall({ name: c.name, thresholds: c.thresholds ?? undefined, classId: c.class_id });
   }
 }
 

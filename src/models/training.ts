@@ -292,24 +292,24 @@ export function resetMetrics(model: Model): void {
   for (const m of model.compiled?.metrics ?? []) m.metric.reset();
 }
 
-/** Keras train_on_batch (metrics reset first): [loss, ...metrics] for this batch. */
-export function trainOnBatch(model: Model, x: ModelData, y: ModelData, args: BatchArgs = {}): number[] {
-  requireCompiled(model, 'trainOnBatch');
+/** Metrics reset, then one `step` over one batch: [loss, ...metrics] for this batch. */
+function onBatch(model: Model, x: ModelData, y: ModelData, args: BatchArgs, what: string, step: typeof trainStep): number[] {
+  requireCompiled(model, what);
   const p = prepare(model, x, y, args.sampleWeight, args.classWeight);
   resetMetrics(model);
   const t = newTrackers(model);
-  trainStep(model, p.xs, p.ys, p.sw, t);
+  step(model, p.xs, p.ys, p.sw, t);
   return Object.values(currentLogs(model, t));
+}
+
+/** Keras train_on_batch (metrics reset first): [loss, ...metrics] for this batch. */
+export function trainOnBatch(model: Model, x: ModelData, y: ModelData, args: BatchArgs = {}): number[] {
+  return onBatch(model, x, y, args, 'trainOnBatch', trainStep);
 }
 
 /** Keras test_on_batch: [loss, ...metrics] for this batch, without training. */
 export function testOnBatch(model: Model, x: ModelData, y: ModelData, args: BatchArgs = {}): number[] {
-  requireCompiled(model, 'testOnBatch');
-  const p = prepare(model, x, y, args.sampleWeight, args.classWeight);
-  resetMetrics(model);
-  const t = newTrackers(model);
-  testStep(model, p.xs, p.ys, p.sw, t);
-  return Object.values(currentLogs(model, t));
+  return onBatch(model, x, y, args, 'testOnBatch', testStep);
 }
 
 /** Outputs for one batch in inference mode. */

@@ -44,35 +44,51 @@ export interface ExponentialDecayOptions {
   name?: string;
 }
 
-/** lr0 * decayRate^(step / decaySteps) (floor of the exponent if staircase). */
-export class ExponentialDecay extends LearningRateSchedule {
-  static override readonly className = 'ExponentialDecay';
+/** Base of the decays from initialLearningRate over decaySteps (> 0); the name defaults to the class name. */
+abstract class DecaySchedule extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
+
+  constructor(o: { initialLearningRate: number; decaySteps: number; name?: string }) {
+    super(o.name ?? new.target.className);
+    positive(new.target.className, 'decaySteps', o.decaySteps);
+    this.initialLearningRate = o.initialLearningRate;
+    this.decaySteps = o.decaySteps;
+  }
+}
+
+/** Shared parts of ExponentialDecay and InverseTimeDecay: decayRate and staircase. */
+abstract class TimeDecay extends DecaySchedule {
   readonly decayRate: number;
   readonly staircase: boolean;
 
   constructor(o: ExponentialDecayOptions) {
-    super(o.name ?? 'ExponentialDecay');
-    positive('ExponentialDecay', 'decaySteps', o.decaySteps);
-    this.initialLearningRate = o.initialLearningRate;
-    this.decaySteps = o.decaySteps;
+    super(o);
     this.decayRate = o.decayRate;
     this.staircase = o.staircase ?? false;
   }
 
-  call(step: number): number {
-    let p = step / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
-    return this.initialLearningRate * Math.pow(this.decayRate, p);
+  /** step / decaySteps, floored if staircase. */
+  protected progress(step: number): number {
+    const p = step / this.decaySteps;
+    return this.staircase ? Math.floor(p) : p;
   }
 
   getConfig(): Record<string, unknown> {
     return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 
-  static override fromConfig(c: Record<string, any>): ExponentialDecay {
-    return new ExponentialDecay({ initialLearningRate: c.initial_learning_rate, decaySteps: c.decay_steps, decayRate: c.decay_rate, staircase: c.staircase, name: c.name });
+  static override fromConfig<T extends TimeDecay>(this: new (o: ExponentialDecayOptions) => T, c: Record<string, any>): T {
+    return new this({ initialLearningRate: c.initial_learning_rate, decaySteps: c.decay_steps, decayRate: c.decay_rate, staircase: c.staircase, name: c.name });
+  }
+}
+
+/** lr0 * decayRate^(step / decaySteps) (floor of the exponent if staircase). */
+export class ExponentialDecay extends TimeDecay {
+  static override readonly className = 'ExponentialDecay';
+
+  call(step: number): number {
+    return this.initialLearningRate * Math.pow(this.decayRate, this.progress(step));
   }
 }
 
@@ -114,34 +130,11 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
 export type InverseTimeDecayOptions = ExponentialDecayOptions;
 
 /** lr0 / (1 + decayRate * step / decaySteps) (floor of the ratio if staircase). */
-export class InverseTimeDecay extends LearningRateSchedule {
+export class InverseTimeDecay extends TimeDecay {
   static override readonly className = 'InverseTimeDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
-
-  constructor(o: InverseTimeDecayOptions) {
-    super(o.name ?? 'InverseTimeDecay');
-    positive('InverseTimeDecay', 'decaySteps', o.decaySteps);
-    this.initialLearningRate = o.initialLearningRate;
-    this.decaySteps = o.decaySteps;
-    this.decayRate = o.decayRate;
-    this.staircase = o.staircase ?? false;
-  }
 
   call(step: number): number {
-    let p = step / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
-    return this.initialLearningRate / (1 + this.decayRate * p);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
-  }
-
-  static override fromConfig(c: Record<string, any>): InverseTimeDecay {
-    return new InverseTimeDecay({ initialLearningRate: c.initial_learning_rate, decaySteps: c.decay_steps, decayRate: c.decay_rate, staircase: c.staircase, name: c.name });
+    return this.initialLearningRate / (1 + this.decayRate * this.progress(step));
   }
 }
 
@@ -157,19 +150,14 @@ export interface PolynomialDecayOptions {
 }
 
 /** (lr0 - end) * (1 - min(step, decaySteps)/decaySteps)^power + end; with cycle, decaySteps grows by multiples. */
-export class PolynomialDecay extends LearningRateSchedule {
+export class PolynomialDecay extends DecaySchedule {
   static override readonly className = 'PolynomialDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
   readonly endLearningRate: number;
   readonly power: number;
   readonly cycle: boolean;
 
   constructor(o: PolynomialDecayOptions) {
-    super(o.name ?? 'PolynomialDecay');
-    positive('PolynomialDecay', 'decaySteps', o.decaySteps);
-    this.initialLearningRate = o.initialLearningRate;
-    this.decaySteps = o.decaySteps;
+    super(o);
     this.endLearningRate = o.endLearningRate ?? 0.0001;
     this.power = o.power ?? 1;
     this.cycle = o.cycle ?? false;
@@ -211,19 +199,14 @@ export interface CosineDecayOptions {
 }
 
 /** Optional linear warmup to warmupTarget, then cosine decay to alpha times the starting rate. */
-export class CosineDecay extends LearningRateSchedule {
+export class CosineDecay extends DecaySchedule {
   static override readonly className = 'CosineDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
   readonly alpha: number;
   readonly warmupTarget: number | null;
   readonly warmupSteps: number;
 
   constructor(o: CosineDecayOptions) {
-    super(o.name ?? 'CosineDecay');
-    positive('CosineDecay', 'decaySteps', o.decaySteps);
-    this.initialLearningRate = o.initialLearningRate;
-    this.decaySteps = o.decaySteps;
+    super(o);
     this.alpha = o.alpha ?? 0;
     this.warmupTarget = o.warmupTarget ?? null;
     this.warmupSteps = o.warmupSteps ?? 0;

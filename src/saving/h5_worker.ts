@@ -197,7 +197,14 @@ async function main(): Promise<void> {
     } catch (err) {
       const detail = lastDiagnostic();
       const msg = err instanceof Error ? err.message : String(err);
-      res = { id: req.id, ok: false, error: detail ? `${detail} (${msg})` : msg };
+      const generic = /name not defined/.test(msg);
+      res = { id: req.id, ok: false, error: detail ? (generic ? detail : `${detail} (${msg})`) : msg };
+      // NOTE: a WebAssembly trap may leave libhdf5's state inconsistent: answer, then let a fresh worker take over.
+      if (err instanceof Error && err.name === 'RuntimeError') {
+        port.postMessage(res);
+        setImmediate(() => process.exit(1));
+        return;
+      }
     }
     port.postMessage(res);
   });

@@ -11,7 +11,16 @@ import {
 import { assertAllClose, quietly, rootExport, tempDir } from './support.js';
 
 const packageRoot = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const addonBuilt = existsSync(path.join(packageRoot, 'native', 'build', 'Release', 'layerwise.node'));
+const addonPath = path.join(packageRoot, 'native', 'build', 'Release', 'layerwise.node');
+/** The native addon is built and loads in this Node (checked in a child process). */
+const addonLoads = existsSync(addonPath) && (() => {
+  try {
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(addonPath)})`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 interface LayerHealth {
   name: string; gradientNorm: number; weightNorm: number; activationMean: number; activationStd: number;
@@ -50,12 +59,13 @@ test('LAYERWISE_BACKEND=reference in a child process forces the oracle', () => {
   assert.equal(childBackend({ LAYERWISE_BACKEND: 'reference' }), 'reference');
 });
 
-test('with the native addon built, the default backend is "native" and agrees with the reference', () => {
-  if (!addonBuilt) {
+test('with the native addon built and loadable, the default backend is "native" and agrees with the reference', () => {
+  if (!addonLoads) {
     assert.equal(childBackend({}), 'reference', 'no addon: the reference oracle');
     return;
   }
   assert.equal(childBackend({}), 'native');
+  const initial = getBackend();
   setBackend('native');
   try {
     assert.equal(getBackend(), 'native');
@@ -66,7 +76,7 @@ test('with the native addon built, the default backend is "native" and agrees wi
     setBackend('reference');
     assertAllClose(nat, x.matmul(w).relu().dataSync(), 1e-5, 1e-4);
   } finally {
-    setBackend('reference');
+    setBackend(initial);
   }
 });
 
@@ -147,3 +157,13 @@ test('callbacks.GradientHealth({everyNBatches: 100}) in fit, and plotHistory(his
   }
 });
 
+test('GradientHealth({everyNBatches: 100}) reports every 100 training batches and at each epoch end', async () => {
+  const model = deepSigmoidNet(2);
+  setRandomSeed(9);
+  const x = randomNormal([250, 8]);
+  const y = x.sum(1, true);
+  const health = new callbacks.GradientHealth({ everyNBatches: 100, verbose: 0 });
+  await model.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0, callbacks: [health] });
+  assert.deepEqual(health.reports.map((r) => [r.epoch, r.batch]), [[0, 99], [0, -1]]);
+  for (const r of health.reports) assert.equal(r.layers.length, 3);
+});

@@ -1,6 +1,9 @@
 // API.md "Data": setRandomSeed, Fashion-MNIST loadData, tensor(...) and the numpy-like tensor methods.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Sequential, Tensor, datasets, layers, setRandomSeed, tensor, randomNormal } from 'layerwise';
 import { assertAllClose, quietly } from './support.js';
 
@@ -129,4 +132,25 @@ test('setRandomSeed(42) makes initializers, shuffling and dropout reproducible',
   assert.notDeepEqual(a.w, c.w, 'another seed, other weights');
   assert.notDeepEqual(a.drop, c.drop, 'another seed, another dropout mask');
   assert.ok(a.drop.some((v) => v === 0) && a.drop.some((v) => v === 2), 'dropout zeroes and rescales by 1/(1-rate)');
+});
+
+test('setRandomSeed(42) is reproducible run to run (two separate processes)', () => {
+  const code = [
+    "import { Sequential, layers, setRandomSeed, randomNormal } from 'layerwise';",
+    'setRandomSeed(42);',
+    'const x = randomNormal([48, 5]); const y = x.sum(1, true);',
+    "const m = new Sequential([new layers.Dense(8, { inputShape: [5], kernelInitializer: 'he_normal' }),",
+    '  new layers.RReLU({ lower: 1 / 8, upper: 1 / 3 }), new layers.Dropout(0.3), new layers.Dense(1)]);',
+    "m.compile({ loss: 'mse', optimizer: 'sgd' });",
+    'const h = await m.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });',
+    'console.log(JSON.stringify({ loss: h.history.loss, w: Array.from(m.getWeights()[0].dataSync()) }));',
+  ].join('\n');
+  const root = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+  const run = (): { loss: number[]; w: number[] } =>
+    JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' })) as { loss: number[]; w: number[] };
+  const a = run();
+  const b = run();
+  assert.equal(a.loss.length, 2);
+  assert.ok(a.loss.every(Number.isFinite));
+  assert.deepEqual(b, a);
 });

@@ -90,6 +90,19 @@ test('fit classWeight equals the matching sampleWeight; both change training', a
   assert.notDeepEqual(byClass.w, plain.w);
 });
 
+test('fit shuffles by default (shuffle = true) and not with shuffle: false', async () => {
+  const { x, y } = problem(64);
+  const weightsAfter = async (shuffle?: boolean): Promise<number[]> => {
+    const m = classifier(6);
+    setRandomSeed(100);
+    await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, ...(shuffle === undefined ? {} : { shuffle }) });
+    return [...m.getWeights()[0].dataSync()];
+  };
+  const byDefault = await weightsAfter();
+  assert.deepEqual(await weightsAfter(true), byDefault, 'default is shuffle: true');
+  assert.notDeepEqual(await weightsAfter(false), byDefault, 'shuffle: false trains in order');
+});
+
 test('evaluate returns [loss, accuracy] (Keras order), predict returns a Tensor', async () => {
   const { x, y } = problem(50);
   const m = classifier();

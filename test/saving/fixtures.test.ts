@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import '../../src/ops/index.js';
+// The fast backend when its addon is built (evaluate runs 8,000-10,000 images per fixture).
+import '../../src/backend/native.js';
 import { loadModel, registerSerializable } from '../../src/saving/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { softplus } from '../../src/ops/index.js';

@@ -28,7 +28,7 @@ export const FULL: LabConfig = {
   validSize: 5000,
   testSize: 10000,
   gradients: { depth: 50, units: 100, batch: 512 },
-  deepSelu: { depth: 100, first: 300, units: 100, epochs: 3, trainSize: 20000 },
+  deepSelu: { depth: 100, first: 300, units: 100, epochs: 3, trainSize: 10000 },
   activations: { hidden: [100, 100], epochs: 5, trainSize: 20000, learningRate: 0.01 },
   batchNorm: { epochs: 10, learningRate: 1e-3, batchSize: 32, trainSize: Infinity, small: false },
   clipping: { depth: 20, units: 100, epochs: 3, trainSize: 10000, learningRate: 0.1, momentum: 0.9 },
@@ -48,7 +48,7 @@ export const QUICK: LabConfig = {
   activations: { hidden: [32], epochs: 2, trainSize: 400, learningRate: 0.01 },
   batchNorm: { epochs: 2, learningRate: 1e-3, batchSize: 32, trainSize: 500, small: true },
   clipping: { depth: 8, units: 32, epochs: 2, trainSize: 500, learningRate: 0.1, momentum: 0.9 },
-  transfer: { hiddenA: [32, 16], epochsA: 2, trainSizeA: 1000, epochsB: 4, frozenEpochs: 1, unfrozenEpochs: 3, bImages: 200 },
+  transfer: { hiddenA: [100, 50], epochsA: 5, trainSizeA: 2000, epochsB: 20, frozenEpochs: 4, unfrozenEpochs: 16, bImages: 200 },
   pretraining: { lower: [64, 32], codings: 16, labeled: 200, unlabeled: 600, aeEpochs: 2, ganEpochs: 1, ganBatch: 32, rotationEpochs: 2, headEpochs: 5 },
 };
 
@@ -63,7 +63,7 @@ export interface LabArgs {
 export const USAGE = `Usage: npm start -- [--quick] [--out DIR] [--seeds N] [--only 1,3,5]
   --quick      reduced sizes (well under a minute), deterministic
   --out DIR    where to write report.md and the plots (default runs/<timestamp>)
-  --seeds N    seeds for the transfer-learning comparison (default 5, quick 2)
+  --seeds N    seeds for the repeated comparisons (transfer, pretraining; default 5, quick 2)
   --only LIST  run only these experiments (1-7)`;
 
 /** Parses the lab's command line; throws with the usage text on a bad argument. */

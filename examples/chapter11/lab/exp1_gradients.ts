@@ -58,6 +58,8 @@ export async function gradientsExperiment({ cfg, data, section }: Ctx): Promise<
       `(${vanishing.firstToLastGradientRatio < 1e-3 ? 'vanishing gradients: below 1e-3' : 'not below the 1e-3 vanishing threshold at this depth'}). ` +
       `Compare SELU + LeCun: ${fmt(reports[4].rep.firstToLastGradientRatio)}, ReLU + He: ${fmt(reports[2].rep.firstToLastGradientRatio)}.`,
     );
+    const named = (test: (r: number) => boolean): string => reports.filter(({ rep }) => test(rep.firstToLastGradientRatio)).map(({ setup }) => setup.label).join(', ') || 'none';
+    section.text(`Vanishing (ratio below 1e-3): ${named((r) => r < 1e-3)}. Exploding (ratio above 1e3): ${named((r) => r > 1e3)}. In between: ${named((r) => r >= 1e-3 && r <= 1e3)}.`);
     const byDepth = (f: (l: GradientReportLike['layers'][number]) => number) =>
       Object.fromEntries(reports.map(({ setup, rep }) => [setup.label, rep.layers.map(f)]));
     await section.lineChart('gradient-norms.svg', 'Gradient norm per layer (log scale)', byDepth((l) => l.gradientNorm), { xTitle: 'Layer (1 = first hidden, last = output)', yTitle: 'Gradient norm', logY: true, xStart: 1 });

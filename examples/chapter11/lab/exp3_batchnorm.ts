@@ -3,6 +3,7 @@ import { Sequential, layers, optimizers } from 'layerwise';
 import type { Model } from 'layerwise';
 import { epochTime, fitTimed, last, testScores, type Ctx } from './common.js';
 import { fmt } from './report.js';
+import { plotsApi } from './api.js';
 
 /** The API.md listing 11.1.3 models, and the same net without BN; `u` = hidden sizes (300, 100 in the book). */
 const BUILDERS: Record<string, (u: [number, number]) => Sequential> = {
@@ -61,12 +62,14 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
   const rows: (string | number)[][] = [];
   const curves: Record<string, number[]> = {};
   const scores: Record<string, number> = {};
+  const histories: Record<string, number[]>[] = [];
   for (const [label, build] of Object.entries(BUILDERS)) {
     const model = build(units);
     model.compile({ loss: 'sparse_categorical_crossentropy', optimizer: new optimizers.SGD({ learningRate }), metrics: ['accuracy'] });
     console.log(`\n[3] ${label}`);
     const h = await fitTimed(model, x, y, { epochs, batchSize, validationData: [data.valid.x, data.valid.y] });
     const test = await testScores(model, data.test.x, data.test.y);
+    if (label === 'BN after activation') histories.push(h.history);
     curves[label] = h.history.val_accuracy;
     scores[label] = test.accuracy;
     rows.push([label, model.countParams().toLocaleString('en-US'), last(h.history.accuracy), last(h.history.val_accuracy), test.accuracy, fmt(epochTime(h.secondsPerEpoch), 2), fmt(h.seconds, 1)]);
@@ -77,5 +80,9 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
   section.text(small
     ? `BN (after activation) test accuracy in this reduced run: ${fmt(bnAcc)} (the >= 0.85 acceptance check applies to the full run only).`
     : `**Acceptance** (book settings): BN (after activation) test accuracy ${fmt(bnAcc)}: ${bnAcc >= 0.85 ? 'meets' : 'DOES NOT meet'} the 0.85 target.`);
+  const { api: plots } = await plotsApi();
+  if (plots && histories.length > 0) {
+    await section.plot('batchnorm-learning-curves.svg', 'plotHistory: BN after activation', (f) => plots.plotHistory(histories[0], f, { title: 'BN after activation: learning curves' }));
+  }
   await section.lineChart('batchnorm-val-accuracy.svg', 'Validation accuracy per epoch', curves, { xTitle: 'Epoch', yTitle: 'val_accuracy', xStart: 1 });
 }

@@ -7,7 +7,7 @@ import { plotsApi } from './api.js';
 export function fmt(v: number, digits = 4): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (v !== 0 && (Math.abs(v) < 10 ** -(digits - 1) || Math.abs(v) >= 1e6)) return v.toExponential(2);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(2);
   return v.toFixed(digits);
 }
 
