@@ -96,3 +96,14 @@ test('getConfig uses Keras snake_case keys and Keras class names', () => {
   assert.equal(oc.clipvalue, 1.0);
   assert.deepEqual(allKeys(oc).filter((k) => /[A-Z]/.test(k)), []);
 });
+
+test('where API.md is silent, Keras 3 defaults apply', () => {
+  assert.equal((new layers.LeakyReLU().getConfig() as { negative_slope: number }).negative_slope, 0.3);
+  assert.equal((new layers.Dense(2).getConfig() as { kernel_initializer: { class_name: string } }).kernel_initializer.class_name, 'GlorotUniform');
+  const bn = new layers.BatchNormalization().getConfig() as { momentum: number; epsilon: number; axis: number };
+  assert.deepEqual([bn.momentum, bn.epsilon, bn.axis], [0.99, 0.001, -1]);
+  assert.equal((new layers.ELU().getConfig() as { alpha: number }).alpha, 1);
+  assertAllClose([optimizers.get('sgd').learningRate, optimizers.get('adam').learningRate], [0.01, 0.001], 1e-9);
+  assert.equal(optimizers.get('adam').getConfig().epsilon, 1e-7);
+  assert.equal(new layers.PReLU().name.replace(/_\d+$/, ''), 'p_re_lu');
+});

@@ -48,7 +48,7 @@ export const QUICK: LabConfig = {
   activations: { hidden: [32], epochs: 2, trainSize: 400, learningRate: 0.01 },
   batchNorm: { epochs: 2, learningRate: 1e-3, batchSize: 32, trainSize: 500, small: true },
   clipping: { depth: 8, units: 32, epochs: 2, trainSize: 500, learningRate: 0.1, momentum: 0.9 },
-  transfer: { hiddenA: [100, 50], epochsA: 5, trainSizeA: 2000, epochsB: 20, frozenEpochs: 4, unfrozenEpochs: 16, bImages: 200 },
+  transfer: { hiddenA: [32, 16], epochsA: 6, trainSizeA: 1000, epochsB: 20, frozenEpochs: 4, unfrozenEpochs: 16, bImages: 200 },
   pretraining: { lower: [64, 32], codings: 16, labeled: 200, unlabeled: 600, aeEpochs: 2, ganEpochs: 1, ganBatch: 32, rotationEpochs: 2, headEpochs: 5 },
 };
 

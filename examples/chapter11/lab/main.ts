@@ -51,6 +51,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   setRandomSeed(42);
   const backend = getBackend();
   console.log(`Chapter 11 lab (${cfg.quick ? '--quick' : 'full'} run) on the ${backend} backend; report in ${dir}`);
+  if (backend === 'reference' && !cfg.quick) {
+    console.log('Note: the full lab is sized for the native backend (about 15 minutes on 2 cores); on the reference backend it takes hours. Try `npm start -- --quick`.');
+  }
   const data = await loadLabData(cfg);
   const report = new Report(dir, [
     `- Mode: ${cfg.quick ? '`--quick` (reduced sizes; the numbers illustrate, they do not reproduce the book)' : 'full'}`,
