@@ -26,9 +26,15 @@ export async function loadTf(backendName: 'cpu' | 'wasm'): Promise<TF> {
     const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     wasm.setWasmPaths(join(dir, '/'));
   }
-  const ok = await tf.setBackend(backendName);
-  if (!ok) throw new Error(`tfjs backend '${backendName}' failed to initialize`);
-  await tf.ready();
+  const log = console.log;
+  console.log = () => undefined;  // NOTE: the same banner, printed when a backend first initializes
+  try {
+    const ok = await tf.setBackend(backendName);
+    if (!ok) throw new Error(`tfjs backend '${backendName}' failed to initialize`);
+    await tf.ready();
+  } finally {
+    console.log = log;
+  }
   return tf;
 }
 

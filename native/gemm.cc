@@ -63,6 +63,34 @@ void packA(const float* A, long rsa, long csa, long i0, long mc, long p0, long k
   }
 }
 
+#if LW_AVX512
+/** dst[c * ldd + r] = src[r * lds + c] for a 16 x 16 block (unpack, unpack, two lane shuffles). */
+inline void transpose16x16(const float* src, long lds, float* dst, long ldd) {
+  __m512 t[16], u[16];
+  for (int i = 0; i < 16; i += 2) {
+    const __m512 a = _mm512_loadu_ps(src + i * lds), b = _mm512_loadu_ps(src + (i + 1) * lds);
+    t[i] = _mm512_unpacklo_ps(a, b);
+    t[i + 1] = _mm512_unpackhi_ps(a, b);
+  }
+  for (int g = 0; g < 16; g += 4) {
+    const __m512d t0 = _mm512_castps_pd(t[g]), t1 = _mm512_castps_pd(t[g + 1]);
+    const __m512d t2 = _mm512_castps_pd(t[g + 2]), t3 = _mm512_castps_pd(t[g + 3]);
+    u[g] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));      // columns 0, 4, 8, 12 of rows g..g+3
+    u[g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));  // columns 1, 5, 9, 13
+    u[g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));  // columns 2, 6, 10, 14
+    u[g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));  // columns 3, 7, 11, 15
+  }
+  for (int c = 0; c < 4; c++) {
+    const __m512 v = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44), w = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xEE);
+    const __m512 x = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44), y = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xEE);
+    _mm512_storeu_ps(dst + c * ldd, _mm512_shuffle_f32x4(v, x, 0x88));
+    _mm512_storeu_ps(dst + (c + 4) * ldd, _mm512_shuffle_f32x4(v, x, 0xDD));
+    _mm512_storeu_ps(dst + (c + 8) * ldd, _mm512_shuffle_f32x4(w, y, 0x88));
+    _mm512_storeu_ps(dst + (c + 12) * ldd, _mm512_shuffle_f32x4(w, y, 0xDD));
+  }
+}
+#endif
+
 inline long roundUp16(long w) { return (w + 15) & ~15L; }
 
 /** Packs B[p0:p0+kc, j0:j0+nc] into NR-column panels of kc x roundUp16(w) (zero-padded columns). */
@@ -78,12 +106,21 @@ void packB(const float* B, long rsb, long csb, long p0, long kc, long j0, long n
         for (long j = w; j < wp; j++) d[p * wp + j] = 0.f;
       }
     } else {
-      for (long j = 0; j < w; j++) {
-        const float* s = B + (p0)*rsb + (j0 + jr + j) * csb;
-        for (long p = 0; p < kc; p++) d[p * wp + j] = s[p * rsb];
+      // Transposed B: 16 x 16 blocks (register transposes when B(p, j) is contiguous along p).
+      for (long pb = 0; pb < kc; pb += 16) {
+        const long pe = std::min(kc, pb + 16);
+        long j = 0;
+#if LW_AVX512
+        if (rsb == 1 && pe - pb == 16)
+          for (; j + 16 <= w; j += 16) transpose16x16(B + p0 + pb + (j0 + jr + j) * csb, csb, d + pb * wp + j, wp);
+#endif
+        for (; j < w; j++) {
+          const float* s = B + p0 * rsb + (j0 + jr + j) * csb;
+          for (long p = pb; p < pe; p++) d[p * wp + j] = s[p * rsb];
+        }
+        for (long p = pb; p < pe; p++)
+          for (long j = w; j < wp; j++) d[p * wp + j] = 0.f;
       }
-      for (long p = 0; p < kc; p++)
-        for (long j = w; j < wp; j++) d[p * wp + j] = 0.f;
     }
   }
 }

@@ -5,6 +5,9 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #define LW_AVX512 1
+// NOTE: GCC 12 flags _mm512_undefined_ps() inside its own intrinsics (masked loads, shuffles) as uninitialized.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 namespace lw {

@@ -96,3 +96,48 @@ export function restoreOptimizerState(model: Model, stored: StoredArray[], label
   opt.setVariables(stored.map((s, i) => new Tensor(vars[i].dtype === 'int32' ? Int32Array.from(s.data as ArrayLike<number>, Number) : Float32Array.from(s.data as ArrayLike<number>, Number), [...vars[i].shape], vars[i].dtype === 'int32' ? 'int32' : 'float32')));
   return true;
 }
+
+/** tf.keras 2 slot names for each Keras 3 slot name (Adam's m/v, RMSprop's rms/mg, Adadelta's accum_*...). */
+const KERAS2_SLOTS: Record<string, string[]> = {
+  momentum: ['momentum', 'm'],
+  velocity: ['velocity', 'v', 'rms'],
+  velocity_hat: ['vhat'],
+  average_gradient: ['mg'],
+  accumulator: ['accumulator'],
+  accumulated_grad: ['accum_grad'],
+  accumulated_delta_var: ['accum_var'],
+  m: ['m'],
+  u: ['v', 'u'],
+};
+
+/**
+ * Restores tf.keras 2 optimizer weights by name ('SGD/iter:0', 'Adam/dense/kernel/m:0'...): their order and
+ * slot names differ from Keras 3's. Returns false (nothing assigned) unless every slot is found with its shape.
+ */
+export function restoreLegacyOptimizerByName(model: Model, names: readonly string[], stored: readonly StoredArray[]): boolean {
+  const opt = optimizerOf(model);
+  if (!opt || names.length !== stored.length) return false;
+  const byName = new Map<string, StoredArray>();
+  names.forEach((n, i) => byName.set(n.replace(/:0$/, '').replace(/^[^/]*\//, ''), stored[i]));
+  const iter = byName.get('iter');
+  if (!iter || iter.data.length !== 1) return false;
+  const vars = optimizerVariables(model);
+  const values = new Map<Variable, ArrayLike<number>>([[vars[0], [Number(iter.data[0])]]]);
+  for (const w of model.compiled?.trainable ?? model.trainableWeights) {
+    for (const slot of opt.slotsOf(w) ?? []) {
+      const spec = slot.name.startsWith(`${w.name}_`) ? slot.name.slice(w.name.length + 1) : slot.name;
+      const found = (KERAS2_SLOTS[spec] ?? [spec]).map((k) => byName.get(`${w.name}/${k}`)).find((s) => s !== undefined);
+      if (!found || found.data.length !== slot.shape.reduce((a, b) => a * b, 1)) return false;
+      values.set(slot, Float32Array.from(found.data as ArrayLike<number>, Number));
+    }
+  }
+  // Extra state after the slots (Nadam's u_product is tf.keras 2's momentum_cache).
+  const extras = vars.slice(1).filter((v) => !values.has(v) && v.name !== 'learning_rate');
+  const cache = byName.get('momentum_cache');
+  for (const v of extras) {
+    if (!cache || !/u_product/.test(v.name)) return false;
+    values.set(v, [Number(cache.data[0])]);
+  }
+  opt.setVariables(vars.map((v) => values.get(v) ?? v.read()));
+  return true;
+}

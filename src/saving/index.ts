@@ -6,6 +6,13 @@ import type { Variable } from '../autograd/variable.js';
 import '../ops/index.js';
 // Built-in layers register themselves on import: a loader must know every one of them.
 import '../layers/index.js';
+import { Layer } from '../layers/layer.js';
+import { Optimizer } from '../optimizers/optimizer.js';
+import { Loss } from '../losses/loss.js';
+import { Metric } from '../metrics/metric.js';
+import { Initializer } from '../initializers/initializer.js';
+import { Regularizer } from '../regularizers/index.js';
+import { Constraint } from '../constraints/index.js';
 import { Model } from '../models/functional.js';
 import { Sequential } from '../models/sequential.js';
 import { registerModelIO } from '../models/io.js';
@@ -18,7 +25,7 @@ import { loadWeightsH5, readOptimizerVars, weightsH5Ops } from './weights_h5.js'
 import { isLegacyLayout, legacyOps, loadLegacyWeights, readLegacy, readLegacyOptimizer } from './legacy_h5.js';
 import { buildTfjs, readTfjs, type TfjsWeight } from './tfjs.js';
 import { prepareModelConfig, registerActivation, toKeras2ModelConfig } from './serialization.js';
-import { compileConfig, optimizerOf, optimizerVariables, restoreCompile, restoreOptimizerState } from './compile_state.js';
+import { compileConfig, optimizerOf, optimizerVariables, restoreCompile, restoreLegacyOptimizerByName, restoreOptimizerState } from './compile_state.js';
 
 export { setHdf5TimeoutMs } from './h5.js';
 export { writeFileAtomic } from '../utils/atomic.js';
@@ -148,7 +155,10 @@ async function loadH5(bytes: Uint8Array, label: string, options: LoadOptions): P
   if (options.compile !== false && tc) {
     if (restoreCompile(model, { optimizer: tc.optimizer_config, loss: tc.loss, metrics: tc.metrics, lossWeights: tc.loss_weights }, label)) {
       const stored = readLegacyOptimizer(root, label);
-      if (stored && stored.length > 0) restoreOptimizerState(model, stored, label);
+      // Files from tf.keras 2 name their optimizer weights in its own order; layerwise's follow Keras 3's.
+      if (stored && stored.arrays.length > 0 && !restoreLegacyOptimizerByName(model, stored.names, stored.arrays)) {
+        restoreOptimizerState(model, stored.arrays, label);
+      }
     }
   }
   return model;
@@ -279,20 +289,43 @@ export async function loadWeights(model: Model, file: string): Promise<void> {
 }
 
 /**
- * Registers a user class (layer, initializer, regularizer, constraint, loss, metric, optimizer...)
- * so files naming it can be loaded, or a custom activation function under the name files use.
+ * Registers a user class (layer, optimizer, loss, metric, initializer, regularizer, constraint) so files
+ * naming it can be loaded, or a custom activation function under the name files use for it. The kind is
+ * inferred from the base class; the registry form `registerSerializable('layer', cls)` works too.
  * @example registerSerializable(MyLayer); registerSerializable(mySoftplus, { name: 'my_softplus' });
  */
-export function registerSerializable(cls: SerializableClass | ((x: Tensor) => Tensor), options: { kind?: RegistryKind; name?: string } = {}): void {
-  if (typeof cls === 'function' && !('fromConfig' in cls)) {
-    const name = options.name ?? cls.name;
-    if (!name) throw new Error('registerSerializable: an activation function needs a name (pass { name })');
-    registerActivation(name, cls as (x: Tensor) => Tensor);
+export function registerSerializable(kind: RegistryKind, cls: SerializableClass, className?: string): void;
+export function registerSerializable(cls: SerializableClass | ((x: Tensor) => Tensor), options?: { kind?: RegistryKind; name?: string }): void;
+export function registerSerializable(
+  a: RegistryKind | SerializableClass | ((x: Tensor) => Tensor),
+  b?: SerializableClass | { kind?: RegistryKind; name?: string },
+  className?: string,
+): void {
+  if (typeof a === 'string') {
+    registerInRegistry(a, b as SerializableClass, className);
     return;
   }
-  const c = cls as SerializableClass;
+  const options = (b ?? {}) as { kind?: RegistryKind; name?: string };
+  if (typeof a === 'function' && !('fromConfig' in a)) {
+    const name = options.name ?? a.name;
+    if (!name) throw new Error('registerSerializable: an activation function needs a name (pass { name })');
+    registerActivation(name, a as (x: Tensor) => Tensor);
+    return;
+  }
+  const c = a as SerializableClass;
   if (typeof c.className !== 'string' || typeof c.fromConfig !== 'function') throw new Error('registerSerializable: expected a class with a static className and fromConfig');
-  registerInRegistry(options.kind ?? 'layer', c, options.name ?? c.className);
+  const kind = options.kind ?? kindOf(c);
+  registerInRegistry(kind, c, options.name ?? c.className);
+}
+
+function kindOf(c: SerializableClass): RegistryKind {
+  const proto = (c as unknown as { prototype: unknown }).prototype;
+  const kinds: [RegistryKind, abstract new (...args: any[]) => unknown][] = [
+    ['layer', Layer], ['optimizer', Optimizer], ['loss', Loss], ['metric', Metric],
+    ['initializer', Initializer], ['regularizer', Regularizer], ['constraint', Constraint],
+  ];
+  for (const [kind, base] of kinds) if (proto instanceof base) return kind;
+  throw new Error(`registerSerializable: cannot tell what kind of object ${c.className} is; pass { kind: 'layer' | 'initializer' | ... }`);
 }
 
 registerModelIO({

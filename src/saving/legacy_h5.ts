@@ -78,12 +78,12 @@ export function loadLegacyWeights(group: H5Group, layers: readonly Layer[], labe
   for (const [v, t] of pairs) v.assign(t);
 }
 
-/** The stored optimizer weights in weight_names order, or null when absent. */
-export function readLegacyOptimizer(root: H5Group, label: string): StoredArray[] | null {
+/** The stored optimizer weights and their names in weight_names order, or null when absent. */
+export function readLegacyOptimizer(root: H5Group, label: string): { names: string[]; arrays: StoredArray[] } | null {
   const g = h5Group(root, 'optimizer_weights');
   if (!g) return null;
   const names = attrStrings(g, 'weight_names', label) ?? [];
-  return names.map((n) => readDataset(g, n, label));
+  return { names, arrays: names.map((n) => readDataset(g, n, label)) };
 }
 
 function stringListAttr(path: string, name: string, values: string[]): H5WriteOp[] {

@@ -1,5 +1,6 @@
 // Every native kernel against the reference backend on random shapes (1, odd sizes, non-multiples of 16).
 import { describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import type { ActivationOp, BinaryOp, RawTensor, UnaryOp } from '../../src/backend/backend.js';
 import { referenceBackend as rb } from '../../src/backend/reference/index.js';
@@ -168,6 +169,35 @@ describe('native backend', { skip }, () => {
         }
       });
     }
+  });
+
+  it('multi-threaded kernels (LAYERWISE_NUM_THREADS=2, in a child process) match the reference', () => {
+    const here = new URL('.', import.meta.url).href;
+    const script = `
+      const { loadNativeBackend } = await import('${here}../../src/backend/native.js');
+      const { referenceBackend: rb } = await import('${here}../../src/backend/reference/index.js');
+      const nb = loadNativeBackend().backend;
+      const r = (shape, s) => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37 + s)), shape, dtype: 'float32' });
+      let worst = 0;
+      const cmp = (x, y) => { for (let i = 0; i < y.data.length; i++) worst = Math.max(worst, Math.abs(x.data[i] - y.data[i]) / (1 + Math.abs(y.data[i]))); };
+      for (const [m, k, n] of [[32, 300, 301], [200, 64, 33], [97, 130, 250]]) {
+        for (const tb of [false, true]) {
+          const a = r([m, k], 1), b = r(tb ? [n, k] : [k, n], 2), bias = r([n], 3);
+          cmp(nb.matmul(a, b, { transposeB: tb, bias, activation: 'elu' }), rb.matmul(a, b, { transposeB: tb, bias, activation: 'elu' }));
+        }
+      }
+      const x = r([300, 300], 4), v = r([300], 5);
+      cmp(nb.binary('add', x, v, 'float32'), rb.binary('add', x, v, 'float32'));
+      cmp(nb.unary('tanh', x), rb.unary('tanh', x));
+      cmp(nb.softmax(x, 1, false), rb.softmax(x, 1, false));
+      console.log(JSON.stringify({ threads: nb ? 2 : 0, worst }));
+    `;
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8', env: { ...process.env, LAYERWISE_NUM_THREADS: '2' },
+    });
+    assert.equal(res.status, 0, res.stderr);
+    const { worst } = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { worst: number };
+    assert.ok(worst < 1e-4, `threaded kernels differ from the reference by ${worst}`);
   });
 
   describe('optimizerUpdate', () => {

@@ -50,14 +50,15 @@ test('start.js --quick writes runs/<dir>/report.md with every experiment, its nu
     const bn = bySection.get(3)!;
     for (const total of ['Total params: 271,346', 'Trainable params: 268,978', 'Non-trainable params: 2,368']) assert.ok(bn.includes(total), `summary shows ${total}`);
     assert.match(bn, /: match\)/);
-    // Section 1: when the gradient statistics ran, the sigmoid + N(0, 1) net shows vanishing gradients.
+    // Section 1: the sigmoid + N(0, 1) net shows vanishing gradients; SELU + LeCun does not.
     const grads = bySection.get(1)!;
-    if (!grads.includes('Skipped the gradient statistics')) {
-      const row = grads.split('\n').find((l) => l.startsWith('| sigmoid + N(0, 1)'));
-      assert.ok(row, 'the sigmoid + N(0, 1) row is present');
-      const ratio = Number(row.split('|')[5].trim());
-      assert.ok(ratio < 1e-3, `first/last gradient ratio ${ratio} shows vanishing gradients`);
-    }
+    const ratioOf = (setup: string): number => {
+      const row = grads.split('\n').find((l) => l.startsWith(`| ${setup} |`));
+      assert.ok(row, `the ${setup} row is present`);
+      return Number(row.split('|')[5].trim());
+    };
+    assert.ok(ratioOf('sigmoid + N(0, 1)') < 1e-3, `first/last gradient ratio ${ratioOf('sigmoid + N(0, 1)')} shows vanishing gradients`);
+    assert.ok(ratioOf('SELU + LeCun') > 1e-2, `SELU + LeCun ratio ${ratioOf('SELU + LeCun')}`);
     assert.match(grads, /Training loss fell/);
     // Section 5 reports every seed and the mean and spread.
     const transfer = bySection.get(5)!;

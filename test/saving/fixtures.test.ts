@@ -9,6 +9,8 @@ import '../../src/backend/native.js';
 import { loadModel, registerSerializable } from '../../src/saving/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { softplus } from '../../src/ops/index.js';
+import { readHdf5, readDataset } from '../../src/saving/h5.js';
+import type { Optimizer } from '../../src/optimizers/optimizer.js';
 import { FIXTURES, haveFashion, regX, taskData, type TaskData } from './fashion.js';
 
 interface Entry {
@@ -59,3 +61,16 @@ for (const entry of expected.models) {
     assert.ok(Math.abs(accuracy - entry.test_accuracy_x_over_255!) <= 1.5 / data.count, `${entry.file}: accuracy ${accuracy}, expected ${entry.test_accuracy_x_over_255}`);
   });
 }
+
+test('tf.keras 2 optimizer weights (SGD/iter:0, SGD/<layer>/<weight>/momentum:0) are restored by name', async () => {
+  const file = path.join(FIXTURES, 'TeguhPermana666__Train_DNN__droput_alpha.h5');
+  const model = await loadModel(file);
+  const root = await readHdf5(new Uint8Array(readFileSync(file)), file);
+  const iter = readDataset(root, 'optimizer_weights/SGD/iter:0', file);
+  const opt = model.optimizer as Optimizer;
+  assert.equal(opt.iterations, Number(iter.data[0]));
+  assert.ok(opt.iterations > 0);
+  const kernel = model.layers.find((l) => l.name === 'dense_11')!.weights[0];
+  const stored = readDataset(root, 'optimizer_weights/SGD/dense_11/kernel/momentum:0', file);
+  assert.deepEqual(Array.from(opt.slotsOf(kernel)![0].read().dataSync()), Array.from(stored.data as Float32Array));
+});

@@ -149,3 +149,16 @@ test('saves are atomic: no temporary file is left and a failed write keeps the p
   assert.deepEqual(readFileSync(keras), before);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
 });
+
+test('a model nested in a model round-trips in every format (Keras 3 key layers/sequential/layers/dense)', async () => {
+  setRandomSeed(4);
+  const inner = new Sequential([new Dense(4, { inputShape: [3], activation: 'relu' }), new Dense(3)]);
+  const outer = new Sequential([inner, new Dense(2)]);
+  const x = new Tensor(Float32Array.from([1, 2, 3, -1, 0, 2]), [2, 3], 'float32');
+  for (const f of ['nested.keras', 'nested.h5', 'nested_tfjs']) {
+    await saveModel(outer, path.join(dir, f));
+    const loaded = await loadModel(path.join(dir, f));
+    assert.equal(loaded.layers[0].className, 'Sequential', f);
+    await assertSameModel(outer, loaded, x, f);
+  }
+});

@@ -14,6 +14,8 @@ import { Sequential, Model } from '../../src/models/index.js';
 import { loadModel, saveModel, registerSerializable, setHdf5TimeoutMs } from '../../src/saving/index.js';
 import { toKeras2ModelConfig, prepareModelConfig } from '../../src/saving/serialization.js';
 import { FIXTURES } from './fashion.js';
+import { legacyOps } from '../../src/saving/legacy_h5.js';
+import { writeHdf5 } from '../../src/saving/h5.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'layerwise-ser-'));
 
@@ -55,7 +57,7 @@ test('Keras 2 form of a Keras 3 config: no module/registered_name, batch_input_s
   assert.deepEqual(rebuilt.layers.map((l) => l.className), ['InputLayer', 'Dense', 'LeakyReLU']);
 });
 
-test('DTypePolicy dicts and Keras 3 entries are read (the Keras 3.8 fixture config, re-read from a mutated copy)', () => {
+test('DTypePolicy dicts, batch_shape and Keras 3 entries {module, registered_name} are read', () => {
   const cfg = { class_name: 'Sequential', config: { name: 's', layers: [
     { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 5], dtype: 'float32', name: 'i' }, registered_name: null },
     { module: 'keras.layers', class_name: 'Dense', config: { name: 'd', units: 2, activation: 'relu', dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null } }, registered_name: null },
@@ -68,6 +70,7 @@ test('DTypePolicy dicts and Keras 3 entries are read (the Keras 3.8 fixture conf
 
 test('a registered user layer round-trips through .keras, .h5 and tfjs; an unregistered class is refused by name', async () => {
   registerSerializable(ScaleBy);
+  assert.throws(() => registerSerializable({ className: 'Odd', fromConfig: () => ({}) }), /cannot tell what kind of object Odd is/);
   const m = new Sequential([new Dense(3, { inputShape: [2] }), new ScaleBy({ factor: 3 })]);
   const x = new Tensor(Float32Array.from([1, 2, 3, 4]), [2, 2], 'float32');
   const expected = Array.from((await m.predict(x, { verbose: 0 })).dataSync());
@@ -113,4 +116,28 @@ test('a corrupt HDF5 file that makes libhdf5 loop is stopped by the timeout with
   // The reader recovers: a valid file loads right after.
   const ok = await loadModel(path.join(FIXTURES, 'thap__skl-tf__my_keras_model.h5'), { compile: false });
   assert.equal(ok.layers.length, 3);
+});
+
+test('a training_config naming a custom loss still loads for inference: warned, left uncompiled', async () => {
+  const m = new Sequential([new Dense(2, { inputShape: [3] })]);
+  const ops = legacyOps({
+    kerasVersion: '2.9.0',
+    modelConfig: toKeras2ModelConfig(m.className, m.getConfig()),
+    trainingConfig: { loss: 'my_huber_loss', metrics: ['mae'], optimizer_config: { class_name: 'SGD', config: { learning_rate: 0.01, decay: 0 } } },
+    layers: m.layers,
+  });
+  const file = path.join(dir, 'custom_loss.h5');
+  writeFileSync(file, await writeHdf5(ops));
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (msg: string) => warnings.push(msg);
+  try {
+    const loaded = await loadModel(file);
+    assert.equal(loaded.compiled, null);
+    assert.deepEqual(loaded.getWeights().map((t) => Array.from(t.dataSync())), m.getWeights().map((t) => Array.from(t.dataSync())));
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /custom_loss\.h5.*without compiling.*my_huber_loss/);
 });

@@ -60,3 +60,15 @@ test('loadModel opens a model saved by TensorFlow.js (tfjs-style topology and we
   const actual = (await loaded.predict(new Tensor(x, [5, 4], 'float32'), { verbose: 0 })).dataSync();
   Array.from(expected).forEach((v, i) => assert.ok(Math.abs(actual[i] - v) < 1e-6, `output ${i}: layerwise ${actual[i]}, tfjs ${v}`));
 });
+
+test('loadModel reads the converter layout: modelTopology = {keras_version, backend, model_config}', async () => {
+  const src = path.join(dir, 'seq_tfjs');
+  const json = JSON.parse(readFileSync(path.join(src, 'model.json'), 'utf8'));
+  const { keras_version: kv, backend, ...modelConfig } = json.modelTopology;
+  json.modelTopology = { keras_version: kv, backend, model_config: modelConfig };
+  writeFileSync(path.join(src, 'converted.json'), JSON.stringify(json));
+  const loaded = await loadModel(path.join(src, 'converted.json'));
+  const pred = JSON.parse(readFileSync(path.join(dir, 'predictions.json'), 'utf8'));
+  const out = (await loaded.predict(new Tensor(Float32Array.from(pred.input.data), pred.input.shape, 'float32'), { verbose: 0 })).dataSync();
+  assert.deepEqual(Array.from(out), pred.seq);
+});

@@ -1,9 +1,8 @@
 // Experiment 3: batch normalization after and before the activation (API.md models) vs no BN, with the book's settings.
-import { Sequential, layers, optimizers } from 'layerwise';
+import { Sequential, layers, optimizers, plotHistory } from 'layerwise';
 import type { Model } from 'layerwise';
 import { epochTime, fitTimed, last, testScores, type Ctx } from './common.js';
 import { fmt } from './report.js';
-import { plotsApi } from './api.js';
 
 /** The API.md listing 11.1.3 models, and the same net without BN; `u` = hidden sizes (300, 100 in the book). */
 const BUILDERS: Record<string, (u: [number, number]) => Sequential> = {
@@ -80,9 +79,6 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
   section.text(small
     ? `BN (after activation) test accuracy in this reduced run: ${fmt(bnAcc)} (the >= 0.85 acceptance check applies to the full run only).`
     : `**Acceptance** (book settings): BN (after activation) test accuracy ${fmt(bnAcc)}: ${bnAcc >= 0.85 ? 'meets' : 'DOES NOT meet'} the 0.85 target.`);
-  const { api: plots } = await plotsApi();
-  if (plots && histories.length > 0) {
-    await section.plot('batchnorm-learning-curves.svg', 'plotHistory: BN after activation', (f) => plots.plotHistory(histories[0], f, { title: 'BN after activation: learning curves' }));
-  }
+  await section.plot('batchnorm-learning-curves.svg', 'plotHistory: BN after activation', (f) => plotHistory(histories[0], f, { title: 'BN after activation: learning curves' }));
   await section.lineChart('batchnorm-val-accuracy.svg', 'Validation accuracy per epoch', curves, { xTitle: 'Epoch', yTitle: 'val_accuracy', xStart: 1 });
 }

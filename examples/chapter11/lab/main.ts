@@ -2,7 +2,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { getBackend, setRandomSeed } from 'layerwise';
-import { plotsApi } from './api.js';
 import { FULL, QUICK, USAGE, parseArgs, type LabArgs, type LabConfig } from './config.js';
 import type { Ctx } from './common.js';
 import { loadLabData } from './data.js';
@@ -63,9 +62,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     `- Seeds for the repeated comparisons: ${cfg.seeds}`,
   ]);
   if (backend === 'reference') report.notes.push('Ran on the reference backend (pure TypeScript, slow); the full lab is sized for the native backend.');
-  const plots = await plotsApi();
-  if (plots.api && plots.source !== "'layerwise'") report.notes.push(`Plot functions loaded from ${plots.source}.`);
-  if (!plots.api) report.notes.push(`No plots: ${plots.source}.`);
   let failed = 0;
   for (const [i, exp] of EXPERIMENTS.entries()) {
     const number = i + 1;

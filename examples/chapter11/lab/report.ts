@@ -1,7 +1,7 @@
 // The lab report: markdown sections with tables and SVG plots, written to runs/<timestamp>/report.md.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { plotsApi } from './api.js';
+import { plots } from 'layerwise';
 
 /** A number for the report: fixed digits, scientific when tiny or huge, NaN/inf spelled out. */
 export function fmt(v: number, digits = 4): string {
@@ -55,8 +55,6 @@ export class Section {
   /** A multi-series line chart (one line per key) via Vega-Lite. */
   async lineChart(file: string, caption: string, series: Record<string, number[]>, opts: { xTitle: string; yTitle: string; logY?: boolean; xStart?: number }): Promise<void> {
     await this.plot(file, caption, async (filePath) => {
-      const { api, source } = await plotsApi();
-      if (!api) throw new Error(`plots ${source}`);
       const values = Object.entries(series).flatMap(([name, ys]) =>
         ys.map((y, i) => ({ series: name, x: i + (opts.xStart ?? 0), y })).filter((r) => Number.isFinite(r.y) && (!opts.logY || r.y > 0)));
       const spec = {
@@ -70,7 +68,7 @@ export class Section {
           color: { field: 'series', type: 'nominal', title: null, sort: Object.keys(series) },
         },
       };
-      const { svg } = await api.renderSvg(spec);
+      const { svg } = await plots.renderSvg(spec);
       await writeFile(filePath, svg);
     });
   }
