@@ -6,11 +6,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 if (!existsSync('native/binding.gyp')) process.exit(0);
-let gyp = 'node_modules/node-gyp/bin/node-gyp.js';
+// node-gyp: the project's devDependency, else the copy bundled with npm (npm sets npm_config_node_gyp).
+let gyp = process.env.npm_config_node_gyp || 'node_modules/node-gyp/bin/node-gyp.js';
 try {
   gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
 } catch {
-  // keep the default path
+  // keep the fallback
 }
 const args = [gyp, 'rebuild', '-j', '2', '--directory', 'native'];
 // Offline builds: use the headers installed beside this node (e.g. /usr/include/node) unless npm set nodedir.

@@ -38,6 +38,8 @@ const GENERATED_BY = 'layerwise 0.1.0';
 export interface SaveOptions {
   /** Save the compile configuration and optimizer state, so training can resume (default true). */
   includeOptimizer?: boolean;
+  /** TensorFlow.js format only: bytes per weight shard (default 4 MiB; a weight may straddle two shards). */
+  shardSizeBytes?: number;
 }
 
 export interface LoadOptions {
@@ -170,7 +172,7 @@ function jsonPathOf(p: string): string {
   return p.toLowerCase().endsWith('.json') ? p : path.join(p, 'model.json');
 }
 
-async function saveTfjs(model: Model, target: string, includeOptimizer: boolean): Promise<void> {
+async function saveTfjs(model: Model, target: string, includeOptimizer: boolean, shardBytes?: number): Promise<void> {
   const jsonPath = jsonPathOf(target);
   const dir = path.dirname(jsonPath);
   await fsp.mkdir(dir, { recursive: true });
@@ -179,7 +181,7 @@ async function saveTfjs(model: Model, target: string, includeOptimizer: boolean)
   if (opt) optimizerVariables(model).forEach((v, i) => weights.push({ ...tfjsWeight(v, `${opt.name}/${i === 0 ? 'iter' : v.name}`), group: 'optimizer' }));
   const topology = { ...keras2Topology(model), keras_version: `tfjs-layers ${KERAS2_VERSION}`, backend: 'tensor_flow.js' };
   const tc = includeOptimizer ? keras2TrainingConfig(model) : null;
-  const { json, shards } = buildTfjs(topology, weights, { generatedBy: `keras v${KERAS2_VERSION}`, convertedBy: GENERATED_BY, ...(tc ? { trainingConfig: tc } : {}) });
+  const { json, shards } = buildTfjs(topology, weights, { generatedBy: `keras v${KERAS2_VERSION}`, convertedBy: GENERATED_BY, shardBytes, ...(tc ? { trainingConfig: tc } : {}) });
   for (const s of shards) await writeFileAtomic(path.join(dir, s.name), s.data);
   await writeFileAtomic(jsonPath, JSON.stringify(json));
 }
@@ -231,7 +233,7 @@ export async function saveModel(model: Model, file: string, options: SaveOptions
   const format = formatOf(file);
   if (format === 'keras') return saveKeras(model, file, includeOptimizer);
   if (format === 'h5') return saveLegacyH5(model, file, includeOptimizer);
-  if (format === 'tfjs') return saveTfjs(model, file, includeOptimizer);
+  if (format === 'tfjs') return saveTfjs(model, file, includeOptimizer, options.shardSizeBytes);
   throw new Error(`${file}: a .weights.h5 path holds weights only; use saveWeights (model.saveWeights) for it`);
 }
 

@@ -27,6 +27,7 @@ export interface TfjsModelJson {
 /** Packs weights into shards of at most `shardBytes` (a weight may straddle two shards, as tfjs allows). */
 export function buildTfjs(topology: Record<string, unknown>, weights: readonly TfjsWeight[], options: { trainingConfig?: Record<string, unknown>; shardBytes?: number; generatedBy: string; convertedBy: string }): { json: TfjsModelJson; shards: { name: string; data: Uint8Array }[] } {
   const shardBytes = options.shardBytes ?? DEFAULT_SHARD_BYTES;
+  if (!Number.isInteger(shardBytes) || shardBytes < 4 || shardBytes % 4 !== 0) throw new Error(`saving tfjs: shard size must be a positive multiple of 4 bytes, received ${shardBytes}`);
   const total = weights.reduce((a, w) => a + w.data.length * 4, 0);
   const all = new Uint8Array(total);
   const view = new DataView(all.buffer);
