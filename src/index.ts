@@ -1,4 +1,5 @@
 // layerwise: the public API (re-exports only; see API.md).
+import './backend/native.js';
 export { Tensor } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';

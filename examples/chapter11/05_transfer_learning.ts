@@ -2,14 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as layerwise from 'layerwise';
-import { Sequential, layers, optimizers, datasets, cloneModel, setRandomSeed, Tensor } from 'layerwise';
-import type { Model } from 'layerwise';
-
-// NOTE: API.md imports loadModel from 'layerwise' directly; it is read through the namespace so this file
-// compiles (and `npm start` builds) until src/index.ts exports it. Then: add it to the import above, drop this.
-const { loadModel } = layerwise as unknown as { loadModel?: (path: string) => Promise<Model> };
-if (typeof loadModel !== 'function') throw new Error("listing 11.2.1: loadModel is not exported from 'layerwise' in this build");
+import { Sequential, layers, optimizers, datasets, loadModel, cloneModel, setRandomSeed, Tensor } from 'layerwise';
 
 setRandomSeed(42);
 const [[xTrainFull, yTrainFull], [xTestFull, yTestFull]] = await datasets.fashionMnist.loadData();

@@ -34,7 +34,7 @@ export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[],
           '(its output is used in the value being differentiated; wrap that use in noGrad or remove it)',
         );
       }
-      const dxs = node.vjp(dy);
+      const dxs = node.vjp(dy, node.inputs.map((x) => tape.tracked.has(x.id)));
       node.inputs.forEach((x, i) => {
         const dx = dxs[i];
         if (!dx || !tape.tracked.has(x.id)) return;

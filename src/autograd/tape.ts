@@ -2,7 +2,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 
-export type Vjp = (dy: Tensor) => (Tensor | null)[];
+/** Input gradients given dy; `needs[i]` is false when input i leads to no source (its gradient may be skipped). */
+export type Vjp = (dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
 
 export interface OpNode {
   name: string;

@@ -79,7 +79,8 @@ function loadAddon(): { addon: Addon | null; error: string } {
       return { addon: null, error: `${path}: ${(e as Error).message}` };
     }
   }
-  return { addon: null, error: `no addon found (looked for ${tried[tried.length > 1 ? 1 : 0] ?? 'native/build/Release/layerwise.node'}; run \`npm install\` or \`node scripts/build-native.mjs\`)` };
+  const from = dirname(fileURLToPath(import.meta.url));
+  return { addon: null, error: `no native/build/Release/layerwise.node in ${from} or its parents (build it with \`npm install\` or \`node scripts/build-native.mjs\`)` };
 }
 
 function makeNativeBackend(L: Addon): Backend {

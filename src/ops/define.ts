@@ -8,6 +8,8 @@ export interface OpContext<A> {
   inputs: Tensor[];
   output: Tensor;
   attrs: A;
+  /** needs[i]: whether input i needs a gradient (false: the vjp may return null for it and skip the work). */
+  needs: readonly boolean[];
 }
 
 export interface OpSpec<A> {
@@ -29,7 +31,7 @@ export function defineOp<A = Record<string, never>>(spec: OpSpec<A>): Op<A> {
   return (inputs: Tensor[], attrs: A): Tensor => {
     const output = wrap(forward(backend(), inputs, attrs));
     if (isRecording()) {
-      recordOp(name, inputs, output, vjp ? (dy) => vjp(dy, { inputs, output, attrs }) : null);
+      recordOp(name, inputs, output, vjp ? (dy, needs) => vjp(dy, { inputs, output, attrs, needs }) : null);
     }
     return output;
   };

@@ -14,23 +14,19 @@ interface MatmulAttrs { transposeA: boolean; transposeB: boolean }
 const matmulOp = defineOp<MatmulAttrs>({
   name: 'matmul',
   forward: (bk, [a, b], attrs) => bk.matmul(a, b, attrs),
-  vjp: (dy, { inputs: [a, b], attrs: { transposeA: ta, transposeB: tb } }) => {
-    let da: Tensor;
-    let db: Tensor;
-    if (!ta && !tb) {
-      da = mm(dy, b, false, true);
-      db = mm(a, dy, true, false);
-    } else if (!ta && tb) {
-      da = mm(dy, b, false, false);
-      db = mm(dy, a, true, false);
-    } else if (ta && !tb) {
-      da = mm(b, dy, false, true);
-      db = mm(a, dy, false, false);
-    } else {
-      da = mm(b, dy, true, true);
-      db = mm(dy, a, true, true);
-    }
-    return [unbroadcast(da, a.shape), unbroadcast(db, b.shape)];
+  vjp: (dy, { inputs: [a, b], attrs: { transposeA: ta, transposeB: tb }, needs }) => {
+    // dA and dB for each transpose combination: [lhs, rhs, transposeLhs, transposeRhs] of the product.
+    const plans: Record<string, [[Tensor, Tensor, boolean, boolean], [Tensor, Tensor, boolean, boolean]]> = {
+      ff: [[dy, b, false, true], [a, dy, true, false]],
+      ft: [[dy, b, false, false], [dy, a, true, false]],
+      tf: [[b, dy, false, true], [a, dy, false, false]],
+      tt: [[b, dy, true, true], [dy, a, true, true]],
+    };
+    const [pa, pb] = plans[`${ta ? 't' : 'f'}${tb ? 't' : 'f'}`];
+    return [
+      needs[0] ? unbroadcast(mm(...pa), a.shape) : null,
+      needs[1] ? unbroadcast(mm(...pb), b.shape) : null,
+    ];
   },
 });
 
@@ -79,9 +75,13 @@ const denseOp = defineOp<DenseAttrs>({
   name: 'dense',
   forward: (bk, [x, kernel, bias], { activation, alpha }) =>
     bk.matmul(x, kernel, { bias, activation: activation === 'linear' ? undefined : activation, alpha }),
-  vjp: (dy, { inputs: [x, kernel, bias], output, attrs }) => {
+  vjp: (dy, { inputs: [x, kernel, bias], output, attrs, needs }) => {
     const dz = attrs.activation === 'linear' ? dy : activationGrad([output, output, dy], { op: attrs.activation, alpha: attrs.alpha });
-    return [mm(dz, kernel, false, true), mm(x, dz, true, false), bias ? sum(dz, 0) : null];
+    return [
+      needs[0] ? mm(dz, kernel, false, true) : null,
+      needs[1] ? mm(x, dz, true, false) : null,
+      bias && needs[2] ? sum(dz, 0) : null,
+    ];
   },
 });
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Input, Model, Tensor, activations, initializers, layers, losses, optimizers, setRandomSeed, tensor, variable, valueAndGrads,
+  Input, Model, Tensor, activations, initializers, layers, losses, metrics, optimizers, setRandomSeed, tensor, variable, valueAndGrads,
 } from 'layerwise';
 import { assertAllClose, meanStd } from './support.js';
 
@@ -59,6 +59,18 @@ test('losses.get("binary_crossentropy").apply(yTrue, yPred) is a scalar Tensor, 
   const sce = -(Math.log(0.5) + Math.log(0.7)) / 2;
   assertAllClose(losses.get('sparse_categorical_crossentropy').apply(labels, probs).dataSync(), [sce], 1e-6, 1e-5);
   assertAllClose(losses.get('sparseCategoricalCrossentropy').apply(labels, probs).dataSync(), [sce], 1e-6, 1e-5);
+});
+
+test('metrics: "accuracy" resolves against the loss, and metrics accumulate over batches', () => {
+  const acc = metrics.get('accuracy', 'sparse_categorical_crossentropy');
+  acc.update(tensor([2, 0], [2], 'int32'), tensor([[0.2, 0.3, 0.5], [0.1, 0.8, 0.1]]));
+  acc.update(tensor([1], [1], 'int32'), tensor([[0.1, 0.8, 0.1]]));
+  assertAllClose([acc.result()], [2 / 3]);
+  acc.reset();
+  assert.equal(acc.result(), 0);
+  const bin = metrics.get('accuracy', 'binary_crossentropy');
+  bin.update(tensor([[1], [0], [1], [0]]), tensor([[0.9], [0.2], [0.4], [0.7]]));
+  assertAllClose([bin.result()], [0.5]);
 });
 
 test('BatchNormalization.apply(x, {training: true}) eagerly normalizes and updates the moving statistics', () => {

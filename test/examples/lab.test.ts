@@ -65,6 +65,13 @@ test('start.js --quick writes runs/<dir>/report.md with every experiment, its nu
     assert.match(transfer, /\| B alone \| \d\.\d+ \| \d\.\d+ \|/);
     assert.match(transfer, /\| B on A \| \d\.\d+ \| \d\.\d+ \|/);
     assert.match(transfer, /\| 2 \| \d\.\d+ \| \d\.\d+ \|/);
+    // Model A is saved as .keras and .h5 and reloaded with the same predictions.
+    for (const ext of ['keras', 'h5']) {
+      assert.match(transfer, new RegExp(`saved \`my_model_A\\.${ext}\``));
+      const m = new RegExp(`reloaded the \\.${ext} file: max \\|prediction difference\\| vs model A on \\d+ test images = (\\S+);`).exec(transfer);
+      assert.ok(m, `the .${ext} reload is checked:\n${transfer.slice(0, 1500)}`);
+      assert.ok(Number(m[1]) < 1e-5, `reloaded .${ext} predictions differ by ${m[1]}`);
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -37,12 +37,7 @@ test('04_gradient_clipping: trains with clipValue and refuses two clipping optio
   assert.match(out, /two clipping options at once: .*only one of/);
 });
 
-test('05_transfer_learning: model A saved and reloaded, model B on A trained and evaluated', async (t) => {
-  const lw = (await import('layerwise')) as unknown as Record<string, unknown>;
-  if (typeof lw.loadModel !== 'function') {
-    t.skip("loadModel is not exported from 'layerwise' in this build");
-    return;
-  }
+test('05_transfer_learning: model A saved and reloaded, model B on A trained and evaluated', async () => {
   const out = await runListing('05_transfer_learning.js', 90_000);
   const m = /test accuracy (\d\.\d+) on (\d+) shirts and sandals/.exec(out);
   assert.ok(m, out);

@@ -68,6 +68,7 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
     console.log(`\n[3] ${label}`);
     const h = await fitTimed(model, x, y, { epochs, batchSize, validationData: [data.valid.x, data.valid.y] });
     const test = await testScores(model, data.test.x, data.test.y);
+    console.log(`[3] ${label}: test accuracy ${fmt(test.accuracy)}`);
     if (label === 'BN after activation') histories.push(h.history);
     curves[label] = h.history.val_accuracy;
     scores[label] = test.accuracy;
