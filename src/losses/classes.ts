@@ -141,7 +141,7 @@ export class SparseCategoricalCrossentropy extends Loss {
     return where(valid, res, 0);
   }
 
-  protected override lossMask(yTrue: Tensor, yPred: Tensor): Tensor | null {
+  override lossMask(yTrue: Tensor, yPred: Tensor): Tensor | null {
     return this.ignoreClass === null ? null : this.validMask(yTrue, yPred);
   }
 

@@ -109,7 +109,8 @@ export abstract class Loss {
   abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
 
   /** An optional mask over the per-sample losses (e.g. ignore_class); null when every entry counts. */
-  protected lossMask(_yTrue: Tensor, _yPred: Tensor): Tensor | null {
+  /** @internal */
+  lossMask(_yTrue: Tensor, _yPred: Tensor): Tensor | null {
     return null;
   }
 
