@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { reshape } from '../ops/layout.js';
 import { moments } from '../ops/reduce.js';
+import { batchNormTraining } from '../ops/batchnorm.js';
 import { rsqrt } from '../ops/unary.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Variable } from '../autograd/variable.js';
@@ -189,6 +190,11 @@ export class BatchNormalization extends Layer {
     const gamma = this.gamma ? b(this.gamma.value) : null;
     const beta = this.beta ? b(this.beta.value) : null;
     if (training && this.trainable) {
+      if (x.dtype === 'float32' && reduceAxes.length > 0 && (!gamma || gamma.dtype === 'float32') && (!beta || beta.dtype === 'float32')) {
+        const fused = batchNormTraining(x, gamma, beta, reduceAxes, this.epsilon);
+        this.updateMovingStatistics(reshape(fused.mean, this.movingMean!.shape), reshape(fused.variance, this.movingVariance!.shape));
+        return fused.y;
+      }
       const { mean: m, variance: v } = moments(x, reduceAxes, true);
       this.updateMovingStatistics(reshape(m, this.movingMean!.shape), reshape(v, this.movingVariance!.shape));
       return normalize(x, m, v, gamma, beta, this.epsilon);

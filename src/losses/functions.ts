@@ -5,6 +5,7 @@ import {
   abs, all, castTo, lessEqual, clip, div, equal, log, logicalOr, logSoftmax, maximum, max, mean, mul, oneHot, softplus,
   square, squeeze, sub, sum, where, add,
 } from '../ops/index.js';
+import { sparseCategoricalCrossentropyFromProbabilities } from '../ops/crossentropy.js';
 
 /** Keras backend epsilon. */
 export const EPSILON = 1e-7;
@@ -88,6 +89,9 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, from
     if (!(v >= 0 && v < depth)) {
       throw new Error(`sparse_categorical_crossentropy: labels must be integers in [0, ${depth}), received ${v}`);
     }
+  }
+  if (!fromLogits && yPred.dtype === 'float32' && (axis === -1 || axis === yPred.rank - 1)) {
+    return sparseCategoricalCrossentropyFromProbabilities(castTo(labels, 'int32'), yPred, EPSILON);
   }
   const target = oneHot(castTo(labels, 'int32'), depth, yPred.dtype);
   return mul(sum(mul(target, logProbabilities(yPred, fromLogits, axis)), axis), -1);

@@ -89,6 +89,11 @@ test('tensor(data, shape?, dtype?): float32 by default; shape, dtype, dataSync (
   assert.ok(i.dataSync() instanceof Int32Array);
   assert.deepEqual(i.array(), [[1, 2, 3], [4, 5, 6]]);
   assert.throws(() => tensor([1, 2, 3], [2, 2]), /shape|values/);
+  const fromTyped = tensor(new Float32Array([1, 2, 3, 4, 5, 6]), [3, 2]);
+  assert.deepEqual([fromTyped.dtype, fromTyped.shape], ['float32', [3, 2]]);
+  assert.deepEqual(fromTyped.array(), [[1, 2], [3, 4], [5, 6]]);
+  assert.equal(tensor(new Uint8Array([1, 255])).dtype, 'uint8');
+  assert.deepEqual([...tensor([1.5, 2.5], [2], 'float64').dataSync()], [1.5, 2.5]);
 });
 
 test('tensor arithmetic broadcasts like numpy; comparison; reshape; astype', () => {

@@ -4,10 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Sequential, Model, Tensor, layers, optimizers, datasets, cloneModel, tensor } from 'layerwise';
-import { assertAllClose, quietly, rootExport, tempDir } from './support.js';
-
-type LoadModel = (path: string) => Promise<Model>;
+import { Sequential, Tensor, layers, optimizers, datasets, cloneModel, loadModel, tensor } from 'layerwise';
+import { assertAllClose, captureLog, quietly, tempDir } from './support.js';
 
 interface Expected {
   file: string;
@@ -18,7 +16,6 @@ interface Expected {
 
 const fixtures = path.resolve(fileURLToPath(new URL('../../../test/fixtures/keras-real/', import.meta.url)));
 const expected = (JSON.parse(readFileSync(path.join(fixtures, 'expected.json'), 'utf8')) as { models: Expected[] }).models;
-const loadModel = await rootExport<LoadModel>('loadModel');
 
 let xTrain: Tensor;
 let yTrain: Tensor;
@@ -43,28 +40,43 @@ const taskA = {
 } as Record<string, (l: number) => boolean>;
 
 test('loadModel opens real Keras my_model_A files (.h5 from tf.keras 2.2.4/2.9, .keras from Keras 2.15/3.8)', async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
   const files = expected.filter((e) => e.task in taskA);
   assert.ok(files.some((e) => e.file.endsWith('.h5')) && files.some((e) => e.file.endsWith('.keras')));
   for (const e of files) {
-    const model = await loadModel!(path.join(fixtures, e.file));
+    const model = await loadModel(path.join(fixtures, e.file));
     assert.equal(model.layers[0].className, 'Flatten', e.file);
     const first5 = subset(xTest, yTest, taskA[e.task], 5).x;
     const out = await model.predict(first5, { verbose: 0 });
     assert.deepEqual(out.shape, [5, 8], e.file);
     assertAllClose(out.dataSync(), e.golden_outputs_first5.flat(), 2e-5, 1e-4, e.file);
+    // summary counts the file's parameters; cloneModel + setWeights and a .keras / .h5 round trip keep the outputs
+    const total = model.getWeights().reduce((acc, w) => acc + w.shape.reduce((p, d) => p * d, 1), 0);
+    assert.ok(total > 50000, `${e.file}: ${total} parameters`);
+    const { result: table } = captureLog(() => model.summary());
+    assert.ok(table.includes(`Total params: ${total.toLocaleString('en-US')}`), `${e.file}: ${table}`);
+    const clone = cloneModel(model);
+    clone.setWeights(model.getWeights());
+    assertAllClose((await clone.predict(first5, { verbose: 0 })).dataSync(), out.dataSync(), 0, 0, `${e.file} clone`);
+    const { dir, cleanup } = tempDir();
+    try {
+      for (const name of ['resaved.keras', 'resaved.h5']) {
+        await model.save(path.join(dir, name));
+        const back = await loadModel(path.join(dir, name));
+        assertAllClose((await back.predict(first5, { verbose: 0 })).dataSync(), out.dataSync(), 0, 0, `${e.file} -> ${name}`);
+      }
+    } finally {
+      cleanup();
+    }
   }
 });
 
 test('a Keras file with an unregistered custom activation is refused with an error naming it', async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
-  await assert.rejects(loadModel!(path.join(fixtures, 'thap__skl-tf__my_model_with_many_custom_parts.h5')), /my_softplus/);
+  await assert.rejects(loadModel(path.join(fixtures, 'thap__skl-tf__my_model_with_many_custom_parts.h5')), /my_softplus/);
 });
 
 test('the real tf.keras 2.9 my_model_A.h5 reproduces its test accuracy (evaluate)', async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
   const e = expected.find((m) => m.file === 'TeguhPermana666__Train_DNN__my_model_A.h5')!;
-  const modelA = await loadModel!(path.join(fixtures, e.file));
+  const modelA = await loadModel(path.join(fixtures, e.file));
   const a = subset(xTest, yTest, taskA.A8_2e);
   const yA = tensor(a.labels.map((l) => (l > 6 ? l - 2 : l)), [a.labels.length], 'int32');
   modelA.compile({ loss: 'sparse_categorical_crossentropy', optimizer: 'sgd', metrics: ['accuracy'] });
@@ -74,9 +86,8 @@ test('the real tf.keras 2.9 my_model_A.h5 reproduces its test accuracy (evaluate
 });
 
 test('11.2.1 on the real tf.keras 2.9 my_model_A.h5: reuse, freeze, fine-tune, evaluate, save', async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
   const e = expected.find((m) => m.file === 'TeguhPermana666__Train_DNN__my_model_A.h5')!;
-  const modelA = await loadModel!(path.join(fixtures, e.file));              // the chapter's loadModel('my_model_A.h5')
+  const modelA = await loadModel(path.join(fixtures, e.file));              // the chapter's loadModel('my_model_A.h5')
   assert.deepEqual(modelA.layers.map((l) => l.className), ['Flatten', 'Dense', 'Dense', 'Dense', 'Dense', 'Dense', 'Dense']);
   const a = subset(xTest, yTest, taskA.A8_2e, 5);
   const isB = (l: number): boolean => l === 5 || l === 6;
@@ -112,7 +123,7 @@ test('11.2.1 on the real tf.keras 2.9 my_model_A.h5: reuse, freeze, fine-tune, e
   try {
     const file = path.join(dir, 'my_model_B_on_A.keras');
     await modelBonA.save(file);
-    const reloaded = await loadModel!(file);
+    const reloaded = await loadModel(file);
     assertAllClose(
       (await reloaded.predict(xTestB.sliceAxis(0, 0, 50), { verbose: 0 })).dataSync(),
       (await modelBonA.predict(xTestB.sliceAxis(0, 0, 50), { verbose: 0 })).dataSync(), 1e-6, 1e-5, 'B reloaded',

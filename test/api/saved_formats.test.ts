@@ -5,12 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
-import { Sequential, Model, layers, setRandomSeed, randomNormal } from 'layerwise';
-import { assertAllClose, rootExport, tempDir } from './support.js';
+import { Sequential, layers, loadModel, setRandomSeed, randomNormal } from 'layerwise';
+import { assertAllClose, tempDir } from './support.js';
 
-type LoadModel = (path: string) => Promise<Model>;
-
-const loadModel = await rootExport<LoadModel>('loadModel');
 const PYTHON = '/usr/bin/python3';
 
 function hasH5py(): boolean {
@@ -35,7 +32,6 @@ function model(): Sequential {
 }
 
 test('model.save(".keras") writes the Keras 3 zip: config.json, metadata.json, model.weights.h5', async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
   const m = model();
   const { dir, cleanup } = tempDir();
   try {
@@ -52,7 +48,7 @@ test('model.save(".keras") writes the Keras 3 zip: config.json, metadata.json, m
     const meta = JSON.parse(strFromU8(entries['metadata.json'])) as { keras_version: string };
     assert.match(meta.keras_version, /^3\./);
     const x = randomNormal([4, 3, 4]);
-    const back = await loadModel!(file);
+    const back = await loadModel(file);
     assertAllClose((await back.predict(x, { verbose: 0 })).dataSync(), (await m.predict(x, { verbose: 0 })).dataSync(), 1e-7, 1e-6);
   } finally {
     cleanup();
@@ -60,7 +56,6 @@ test('model.save(".keras") writes the Keras 3 zip: config.json, metadata.json, m
 });
 
 test('model.save(".h5") writes the Keras legacy HDF5 layout, readable by h5py', { skip: hasH5py() ? false : 'h5py is not available at /usr/bin/python3' }, async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
   const m = model();
   const { dir, cleanup } = tempDir();
   try {
@@ -89,7 +84,7 @@ test('model.save(".h5") writes the Keras legacy HDF5 layout, readable by h5py', 
     assert.ok(out.training_config, 'training_config saved');
     assertAllClose(out.kernel, m.layers[1].getWeights()[0].dataSync(), 0, 0, 'kernel read by h5py');
     const x = randomNormal([4, 3, 4]);
-    const back = await loadModel!(file);
+    const back = await loadModel(file);
     assertAllClose((await back.predict(x, { verbose: 0 })).dataSync(), (await m.predict(x, { verbose: 0 })).dataSync(), 1e-7, 1e-6);
   } finally {
     cleanup();

@@ -63,8 +63,3 @@ export function meanStd(values: ArrayLike<number>): { mean: number; std: number 
   return { mean, std: Math.sqrt(v / values.length) };
 }
 
-/** Reads an export of the package root that API.md names but the typed index may not have yet. */
-export async function rootExport<T>(name: string): Promise<T | undefined> {
-  const lw = (await import('layerwise')) as unknown as Record<string, unknown>;
-  return lw[name] as T | undefined;
-}

@@ -4,12 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Sequential, Model, layers, setRandomSeed, tensor } from 'layerwise';
-import { assertAllClose, rootExport, tempDir } from './support.js';
+import { Sequential, layers, loadModel, setRandomSeed, tensor } from 'layerwise';
+import { assertAllClose, tempDir } from './support.js';
 
-type LoadModel = (path: string) => Promise<Model>;
-
-const loadModel = await rootExport<LoadModel>('loadModel');
 await tf.setBackend('cpu');
 
 /** Deterministic pseudo-random numbers (no dependence on either library's generator). */
@@ -22,7 +19,6 @@ function numbers(n: number, seed: number): number[] {
 }
 
 test('loadModel(model.json) reads a TensorFlow.js layers model (Dense, BatchNormalization) and predicts the same', async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
   const m = tf.sequential();
   m.add(tf.layers.flatten({ inputShape: [4, 3] }));
   m.add(tf.layers.dense({ units: 5, activation: 'elu', kernelInitializer: 'heNormal' }));
@@ -48,7 +44,7 @@ test('loadModel(model.json) reads a TensorFlow.js layers model (Dense, BatchNorm
       format: 'layers-model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', convertedBy: null,
       modelTopology: art.modelTopology, weightsManifest: [{ paths: [shard], weights: art.weightSpecs }],
     }));
-    const model = await loadModel!(path.join(dir, 'model.json'));
+    const model = await loadModel(path.join(dir, 'model.json'));
     assert.deepEqual(model.layers.map((l) => l.className), ['Flatten', 'Dense', 'BatchNormalization', 'Dense']);
     const xs = numbers(6 * 12, 9);
     const expected = (m.predict(tf.tensor(xs, [6, 4, 3])) as tf.Tensor).dataSync();
@@ -61,7 +57,6 @@ test('loadModel(model.json) reads a TensorFlow.js layers model (Dense, BatchNorm
 });
 
 test('model.save("model.json") writes a TensorFlow.js layers model that tf.loadLayersModel reads', async () => {
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
   setRandomSeed(12);
   const model = new Sequential([
     new layers.Dense(6, { activation: 'relu', inputShape: [4] }),
@@ -85,7 +80,7 @@ test('model.save("model.json") writes a TensorFlow.js layers model that tf.loadL
     const expected = (await model.predict(tensor(xs, [5, 4]), { verbose: 0 })).dataSync();
     const actual = (loaded.predict(tf.tensor(xs, [5, 4])) as tf.Tensor).dataSync();
     assertAllClose(actual, expected, 1e-5, 1e-4, 'tfjs predictions of the saved model');
-    const back = await loadModel!(file);
+    const back = await loadModel(file);
     assertAllClose((await back.predict(tensor(xs, [5, 4]), { verbose: 0 })).dataSync(), expected, 1e-6, 1e-5, 'round trip');
   } finally {
     cleanup();

@@ -3,11 +3,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  Sequential, Model, Tensor, layers, optimizers, datasets, cloneModel, setRandomSeed, tensor,
+  Sequential, Model, Tensor, layers, optimizers, datasets, cloneModel, loadModel, setRandomSeed, tensor,
 } from 'layerwise';
-import { assertAllClose, quietly, rootExport, tempDir } from './support.js';
-
-type LoadModel = (path: string) => Promise<Model>;
+import { assertAllClose, quietly, tempDir } from './support.js';
 
 let xTrainA: Tensor;
 let yTrainA: Tensor;
@@ -58,9 +56,7 @@ after(() => {
 const snapshot = (m: Model): number[][] => m.getWeights().map((w) => Array.from(w.dataSync()));
 
 test('11.2.1: train and save model A, loadModel(.h5 / .keras), reuse its layers for model B', async () => {
-  const loadModel = await rootExport<LoadModel>('loadModel');
-  assert.equal(typeof loadModel, 'function', 'loadModel is exported from the package root');
-
+  
   setRandomSeed(42);
   const original = new Sequential([
     new layers.Flatten({ inputShape: [28, 28] }),
@@ -78,11 +74,11 @@ test('11.2.1: train and save model A, loadModel(.h5 / .keras), reuse its layers 
   const probe = xTrainA.sliceAxis(0, 0, 16);
   const expected = (await original.predict(probe, { verbose: 0 })).dataSync();
 
-  const fromKeras = await loadModel!('my_model_A.keras');
+  const fromKeras = await loadModel('my_model_A.keras');
   assert.deepEqual(fromKeras.layers.map((l) => l.className), ['Flatten', 'Dense', 'Dense', 'Dense']);
   assertAllClose((await fromKeras.predict(probe, { verbose: 0 })).dataSync(), expected, 1e-6, 1e-5, '.keras predictions');
 
-  const modelA = await loadModel!('my_model_A.h5');              // also .keras and tfjs model.json
+  const modelA = await loadModel('my_model_A.h5');              // also .keras and tfjs model.json
   assert.deepEqual(modelA.layers.map((l) => l.className), ['Flatten', 'Dense', 'Dense', 'Dense']);
   assert.deepEqual(snapshot(modelA), snapshot(original), 'weights read back exactly');
   assertAllClose((await modelA.predict(probe, { verbose: 0 })).dataSync(), expected, 1e-6, 1e-5, '.h5 predictions');
@@ -119,7 +115,7 @@ test('11.2.1: train and save model A, loadModel(.h5 / .keras), reuse its layers 
   assert.ok(testAccuracy > Math.max(shirts, 1 - shirts) + 0.1, `test accuracy ${testAccuracy} vs majority ${Math.max(shirts, 1 - shirts)}`);
 
   await modelBonA.save('my_model_B_on_A.keras');
-  const reloaded = await loadModel!('my_model_B_on_A.keras');
+  const reloaded = await loadModel('my_model_B_on_A.keras');
   assertAllClose(
     (await reloaded.predict(xTestB, { verbose: 0 })).dataSync(), (await modelBonA.predict(xTestB, { verbose: 0 })).dataSync(), 1e-6, 1e-5, 'model B reloaded',
   );

@@ -64,7 +64,7 @@ export class Section {
         mark: { type: 'line', point: true },
         encoding: {
           x: { field: 'x', type: 'quantitative', title: opts.xTitle, axis: { tickMinStep: 1 } },
-          y: { field: 'y', type: 'quantitative', title: opts.yTitle, scale: { type: opts.logY ? 'log' : 'linear', zero: false } },
+          y: { field: 'y', type: 'quantitative', title: opts.yTitle, scale: opts.logY ? { type: 'log' } : { zero: false } },
           color: { field: 'series', type: 'nominal', title: null, sort: Object.keys(series) },
         },
       };
