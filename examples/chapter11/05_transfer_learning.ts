@@ -1,5 +1,5 @@
 // Listing 11.2.1: transfer learning: model A (8 classes) saved to my_model_A.h5, reused for model B (shirt vs sandal, 200 images).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Sequential, layers, optimizers, datasets, loadModel, cloneModel, setRandomSeed, Tensor } from 'layerwise';
@@ -23,7 +23,9 @@ const xTrainB = xTrainBAll.sliceAxis(0, 0, 200);
 const yTrainB = yTrainBAll.sliceAxis(0, 0, 200);
 
 // First, a small model A on task A, saved as my_model_A.h5 (and .keras) in a temporary directory.
-process.chdir(mkdtempSync(path.join(os.tmpdir(), 'layerwise-listing-11-2-1-')));
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'layerwise-listing-11-2-1-'));
+process.chdir(workDir);
+process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
 const trainA = new Sequential([
   new layers.Flatten({ inputShape: [28, 28] }),
   new layers.Dense(100, { activation: 'selu' }),
