@@ -46,7 +46,8 @@ const sparseXentOp = defineOp<XentAttrs>({
       const qy = q[y];
       const g = qy >= lo && qy <= hi ? f(-dy.data[i] / c[y]) : 0;
       const si = s[i];
-      const ds = -f(f(g * pd[y]) / f(si * si));
+      // NOTE: 0 - t, not -t: the chain sums the negated terms from +0, so a zero gradient stays +0.
+      const ds = 0 - f(f(g * pd[y]) / f(si * si));
       for (let j = i * depth; j < (i + 1) * depth; j++) out[j] = ds;
       out[y] = f(f(g / si) + ds);
     }
