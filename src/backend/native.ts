@@ -8,7 +8,7 @@ import type {
 } from './backend.js';
 import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
-import { broadcastStrides } from './reference/indexing.js';
+import { batchOffsets, broadcastStrides } from './reference/indexing.js';
 import { referenceBackend as ref } from './reference/index.js';
 import { setDefaultResolver } from './registry.js';
 
@@ -160,15 +160,7 @@ function makeNativeBackend(L: Addon): Backend {
       const sa = broadcastStrides(batchA, batch);
       const sb = broadcastStrides(batchB, batch);
       for (let bi = 0; bi < nb; bi++) {
-        let offA = 0;
-        let offB = 0;
-        let rem = bi;
-        for (let d = batch.length - 1; d >= 0; d--) {
-          const idx = rem % batch[d];
-          rem = Math.floor(rem / batch[d]);
-          offA += idx * sa[d];
-          offB += idx * sb[d];
-        }
+        const [offA, offB] = batchOffsets(bi, batch, sa, sb);
         L.gemm(a.data, offA * m * k, b.data, offB * k * n, out, bi * m * n, m, n, k, transposeA, transposeB, biasData, act, al);
       }
     }

@@ -37,3 +37,17 @@ export function forEachBroadcast(
     }
   }
 }
+
+/** Offsets (in batch entries) of batch item `bi` in two operands broadcast over `batch` with strides sa, sb. */
+export function batchOffsets(bi: number, batch: readonly number[], sa: readonly number[], sb: readonly number[]): [number, number] {
+  let offA = 0;
+  let offB = 0;
+  let rem = bi;
+  for (let d = batch.length - 1; d >= 0; d--) {
+    const idx = rem % batch[d];
+    rem = Math.floor(rem / batch[d]);
+    offA += idx * sa[d];
+    offB += idx * sb[d];
+  }
+  return [offA, offB];
+}

@@ -2,7 +2,7 @@
 import type { MatmulOptions, RawTensor } from '../backend.js';
 import { allocate, promote } from '../../tensor/dtype.js';
 import { broadcastShapes, formatShape, sizeOf } from '../../tensor/shape.js';
-import { broadcastStrides } from './indexing.js';
+import { batchOffsets, broadcastStrides } from './indexing.js';
 import { unaryFn } from './elementwise.js';
 
 export function matmul(a: RawTensor, b: RawTensor, options: MatmulOptions = {}): RawTensor {
@@ -40,17 +40,9 @@ export function matmul(a: RawTensor, b: RawTensor, options: MatmulOptions = {}):
   const B = b.data;
   const acc = new Float64Array(n);
   for (let bi = 0; bi < nb; bi++) {
-    let offA = 0;
-    let offB = 0;
-    let rem = bi;
-    for (let d = batch.length - 1; d >= 0; d--) {
-      const idx = rem % batch[d];
-      rem = Math.floor(rem / batch[d]);
-      offA += idx * sa[d];
-      offB += idx * sb[d];
-    }
-    offA *= m * k;
-    offB *= k * n;
+    const [ba, bb] = batchOffsets(bi, batch, sa, sb);
+    const offA = ba * m * k;
+    const offB = bb * k * n;
     for (let i = 0; i < m; i++) {
       acc.fill(0);
       for (let p = 0; p < k; p++) {
