@@ -142,7 +142,7 @@ export abstract class Layer {
     const outShape = this.computeOutputShape(shape);
     const node = new GraphNode(this, list, options.training === undefined ? {} : { training: options.training });
     this.inboundNodes.push(node);
-    const multi = Array.isArray(outShape[0]) || (outShape.length === 0 && Array.isArray(outShape));
+    const multi = Array.isArray(outShape[0]);
     const shapes = (multi ? outShape : [outShape]) as SymbolicShape[];
     node.outputs = shapes.map((s, i) => new SymbolicTensor(s, this.dtype, this, node, i, `${this.name}/output_${i}`));
     return multi ? node.outputs : node.outputs[0];
