@@ -23,21 +23,7 @@ EXP_POINTS = [-30.0, -10.0, -1.0, 0.0, 0.3, 1.0, 2.5, 10.0]
 RELU6_POINTS = [-2.0, -1.0, 0.0, 1.0, 3.0, 5.9, 6.0, 7.5, 30.0]
 
 
-def enc(x):
-    out = []
-    for v in np.asarray(x, dtype=np.float64).reshape(-1).tolist():
-        if math.isnan(v):
-            out.append("nan")
-        elif math.isinf(v):
-            out.append("inf" if v > 0 else "-inf")
-        else:
-            out.append(v)
-    return out
-
-
-def arr(x):
-    x = x.detach().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
-    return {"shape": list(x.shape), "data": enc(x)}
+from golden_json import arr, enc  # noqa: E402,F401
 
 
 def weights(shape):

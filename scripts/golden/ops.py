@@ -36,22 +36,7 @@ def weights(shape, k):
     return t([0.5 + ((3 * i + k) % 7) / 7.0 for i in range(n)], list(shape))
 
 
-def enc(x):
-    out = []
-    for v in x.detach().reshape(-1).tolist():
-        if isinstance(v, bool):
-            out.append(1.0 if v else 0.0)
-        elif math.isnan(v):
-            out.append("nan")
-        elif math.isinf(v):
-            out.append("inf" if v > 0 else "-inf")
-        else:
-            out.append(v)
-    return out
-
-
-def arr(x):
-    return {"shape": list(x.shape), "data": enc(x)}
+from golden_json import arr, enc  # noqa: E402,F401
 
 
 cases = []
