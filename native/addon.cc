@@ -155,6 +155,32 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 }
 
 // optimizer(kind, params[], grads[], slots[k][i], hyper[lr, momentum, beta1, beta2, epsilon, rho, wd, iteration], flags)
+// denseGrad(act, alpha, x, w, y, dy, dx|null, dw|null, db|null, m, k, n)
+Napi::Value DenseGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 12) return fail(env, "denseGrad: expected 12 arguments"), env.Undefined();
+  F32 x, w, y, dy;
+  if (!getF32(info, 2, &x, "denseGrad x") || !getF32(info, 3, &w, "denseGrad w") || !getF32(info, 4, &y, "denseGrad y") ||
+      !getF32(info, 5, &dy, "denseGrad dy"))
+    return env.Undefined();
+  const long m = num(info, 9), k = num(info, 10), n = num(info, 11);
+  const auto len = [](const F32& a) { return static_cast<long>(a.ElementLength()); };
+  if (m < 0 || k < 0 || n < 0 || len(x) != m * k || len(w) != k * n || len(y) != m * n || len(dy) != m * n)
+    return fail(env, "denseGrad: operand sizes do not match m, k, n"), env.Undefined();
+  float* out[3] = {nullptr, nullptr, nullptr};
+  const long want[3] = {m * k, k * n, n};
+  for (int i = 0; i < 3; i++) {
+    if (info[6 + i].IsNull() || info[6 + i].IsUndefined()) continue;
+    F32 o;
+    if (!getF32(info, 6 + i, &o, "denseGrad output")) return env.Undefined();
+    if (len(o) != want[i]) return fail(env, "denseGrad: an output differs in size from its operand"), env.Undefined();
+    out[i] = o.Data();
+  }
+  lw::denseGrad(static_cast<int>(num(info, 0)), static_cast<float>(dnum(info, 1)), x.Data(), w.Data(), y.Data(),
+                dy.Data(), out[0], out[1], out[2], m, k, n);
+  return env.Undefined();
+}
+
 Napi::Value Optimizer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int kind = static_cast<int>(num(info, 0));
@@ -180,21 +206,23 @@ Napi::Value Optimizer(const Napi::CallbackInfo& info) {
   if (grads.Length() != np) return fail(env, "optimizer: params and grads differ in count"), env.Undefined();
   std::vector<Napi::Array> slotArrays;
   for (uint32_t k = 0; k < ns; k++) slotArrays.push_back(slots.Get(k).As<Napi::Array>());
-  std::vector<float*> sp(ns);
+  if (ns > 4) return fail(env, "optimizer: at most 4 slots per parameter"), env.Undefined();
+  std::vector<lw::OptParam> ps(np);
   for (uint32_t p = 0; p < np; p++) {
     Napi::Value wv = params.Get(p), gv = grads.Get(p);
     if (!isF32(wv) || !isF32(gv)) return fail(env, "optimizer: params and grads must be Float32Arrays"), env.Undefined();
     F32 w = wv.As<F32>(), g = gv.As<F32>();
     const size_t n = w.ElementLength();
     if (g.ElementLength() != n) return fail(env, "optimizer: a gradient differs in length from its parameter"), env.Undefined();
+    ps[p] = lw::OptParam{w.Data(), g.Data(), {nullptr, nullptr, nullptr, nullptr}, static_cast<long>(n)};
     for (uint32_t k = 0; k < ns; k++) {
       Napi::Value sv = slotArrays[k].Get(p);
       if (!isF32(sv) || sv.As<F32>().ElementLength() != n)
         return fail(env, "optimizer: a slot differs in length from its parameter"), env.Undefined();
-      sp[k] = sv.As<F32>().Data();
+      ps[p].slots[k] = sv.As<F32>().Data();
     }
-    lw::optimizerStep(kind, w.Data(), g.Data(), sp.data(), static_cast<int>(ns), static_cast<long>(n), h);
   }
+  lw::optimizerStepAll(kind, ps.data(), static_cast<long>(np), static_cast<int>(ns), h);
   return env.Undefined();
 }
 
@@ -224,6 +252,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("optimizer", Napi::Function::New(env, Optimizer));
+  exports.Set("denseGrad", Napi::Function::New(env, DenseGrad));
   exports.Set("numThreads", Napi::Function::New(env, NumThreads));
 #if defined(__AVX512F__)
   exports.Set("simd", Napi::String::New(env, "avx512"));

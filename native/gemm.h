@@ -18,4 +18,12 @@ struct Epilogue {
 void sgemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb,
            float* C, long ldc, const Epilogue& ep);
 
+/**
+ * Backward of dense (y = act(x W + b), x [m,k], W [k,n]) given y and dy: dz = dy * act'(y), then
+ * dx = dz W^T, dW = x^T dz, db = column sums of dz; null outputs are skipped. Small problems run dx on one
+ * thread while another computes dW and db.
+ */
+void denseGrad(int act, float alpha, const float* x, const float* w, const float* y, const float* dy, float* dx,
+               float* dw, float* db, long m, long k, long n);
+
 }  // namespace lw

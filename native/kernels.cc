@@ -374,4 +374,33 @@ void optimizerStep(int kind, float* w, const float* g, float* const* s, int nslo
   }
 }
 
+void optimizerStepAll(int kind, const OptParam* params, long count, int nslots, const OptHyper& h) {
+  long total = 0;
+  for (long p = 0; p < count; p++) total += params[p].n;
+  // Elements [e0, e1) of the parameters laid end to end; an element's update depends on that element only.
+  auto work = [&](long e0, long e1) {
+    long base = 0;
+    for (long p = 0; p < count && base < e1; base += params[p].n, p++) {
+      const long lo = std::max(e0, base), hi = std::min(e1, base + params[p].n);
+      if (lo >= hi) continue;
+      const long off = lo - base;
+      float* sub[4];
+      for (int k = 0; k < nslots; k++) sub[k] = params[p].slots[k] + off;
+      optimizerStep(kind, params[p].w + off, params[p].g + off, sub, nslots, hi - lo, h);
+    }
+  };
+  ThreadPool& pool = ThreadPool::get();
+  const long nth = pool.size();
+  if (total < 32768 || nth == 1) {
+    work(0, total);
+    return;
+  }
+  // Chunks of whole cache lines so two threads never write the same line.
+  const long lines = (total + 15) / 16;
+  pool.run(static_cast<int>(nth), [&](int t) {
+    const long e0 = std::min(total, lines * t / nth * 16), e1 = std::min(total, lines * (t + 1) / nth * 16);
+    if (e0 < e1) work(e0, e1);
+  });
+}
+
 }  // namespace lw

@@ -31,4 +31,14 @@ struct OptHyper {
 /** One parameter's in-place update; slots as in src/backend/reference/optimizer.ts. */
 void optimizerStep(int kind, float* w, const float* g, float* const* slots, int nslots, long n, const OptHyper& h);
 
+/** One parameter of an optimizer call: weights, gradient, up to 4 slots, length. */
+struct OptParam {
+  float* w;
+  const float* g;
+  float* slots[4];
+  long n;
+};
+/** Updates every parameter in one call, the combined element range split over the thread pool. */
+void optimizerStepAll(int kind, const OptParam* params, long count, int nslots, const OptHyper& h);
+
 }  // namespace lw

@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
@@ -32,7 +33,7 @@ class ThreadPool {
   /** Runs fn(t) for every t in [0, ntasks), spread over the pool; returns when all are done. */
   void run(int ntasks, const std::function<void(int)>& fn) {
     if (ntasks <= 0) return;
-    if (ntasks == 1 || nthreads_ == 1 || ntasks > 0xffff) {
+    if (ntasks == 1 || nthreads_ == 1 || ntasks > 0xffff || insideJob()) {  // nested jobs run inline
       for (int t = 0; t < ntasks; t++) fn(t);
       return;
     }
@@ -45,7 +46,9 @@ class ThreadPool {
       state_.store((gen << 32) | (static_cast<uint64_t>(ntasks) << 16), std::memory_order_release);
     }
     if (sleepers_.load(std::memory_order_acquire) > 0) cv_.notify_all();
+    insideJob() = true;
     work(gen);
+    insideJob() = false;
     // Wait for tasks claimed by workers; yield after a while so a preempted worker can finish on a busy machine.
     for (int spin = 0; done_.load(std::memory_order_acquire) < ntasks; spin++) {
       if (spin < 4000) LW_PAUSE();
@@ -56,6 +59,15 @@ class ThreadPool {
  private:
   explicit ThreadPool(int n) : nthreads_(std::max(1, n)) {
     for (int i = 1; i < nthreads_; i++) std::thread([this] { loop(); }).detach();
+  }
+
+  /** How long an idle worker spins before sleeping (LAYERWISE_SPIN_US, default 300 us). */
+  static long spinMicros() {
+    static const long us = [] {
+      const char* env = std::getenv("LAYERWISE_SPIN_US");
+      return env ? std::max(0L, std::atol(env)) : 300L;
+    }();
+    return us;
   }
 
   static int defaultThreads() {
@@ -84,11 +96,22 @@ class ThreadPool {
     }
   }
 
+  /** True on a worker thread, and on the caller while it runs tasks: a kernel called from a task runs serially. */
+  static bool& insideJob() {
+    static thread_local bool inside = false;
+    return inside;
+  }
+
   void loop() {
+    insideJob() = true;
     uint64_t seen = state_.load(std::memory_order_acquire) >> 32;
     for (;;) {
       // Spin a little (jobs arrive back to back during training), then sleep.
-      for (int spin = 0; spin < 2000 && (state_.load(std::memory_order_acquire) >> 32) == seen; spin++) LW_PAUSE();
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(spinMicros());
+      for (int spin = 0; (state_.load(std::memory_order_acquire) >> 32) == seen; spin++) {
+        LW_PAUSE();
+        if ((spin & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+      }
       if ((state_.load(std::memory_order_acquire) >> 32) == seen) {
         std::unique_lock<std::mutex> lk(mutex_);
         sleepers_.fetch_add(1, std::memory_order_acq_rel);

@@ -38,6 +38,20 @@ export interface MatmulOptions {
   alpha?: number;
 }
 
+export interface DenseGradOptions {
+  activation: ActivationOp;
+  alpha?: number;
+  /** Which of dx, dkernel, dbias to compute (the others come back null). */
+  needs: readonly [boolean, boolean, boolean];
+}
+
+/** Gradients of dense(x, kernel, bias, activation) given its output y and dy. */
+export interface DenseGrads {
+  dx: RawTensor | null;
+  dkernel: RawTensor | null;
+  dbias: RawTensor | null;
+}
+
 export type OptimizerKind = 'sgd' | 'adam' | 'rmsprop' | 'adagrad' | 'adamax' | 'nadam' | 'adadelta' | 'ftrl';
 
 /** One in-place optimizer update over many parameters (see reference/optimizer.ts for the maths). */
@@ -68,6 +82,12 @@ export interface Backend {
   argReduce(op: 'argmax' | 'argmin', x: RawTensor, axis: number): RawTensor;
   /** [..., m, k] x [..., k, n] with batch broadcasting, optional transposes and a fused bias/activation epilogue. */
   matmul(a: RawTensor, b: RawTensor, options?: MatmulOptions): RawTensor;
+  /**
+   * Backward of y = activation(x @ kernel + bias) for x [m, k], kernel [k, n], given y and dy [m, n]:
+   * dz = activationGrad(y, y, dy), dx = dz kernel^T, dkernel = x^T dz, dbias = column sums of dz.
+   * Only activations whose derivative follows from y (the dense op's fusable ones) are allowed.
+   */
+  denseGrad(x: RawTensor, kernel: RawTensor, y: RawTensor, dy: RawTensor, options: DenseGradOptions): DenseGrads;
   /** Numerically stable softmax / log-softmax along `axis`. */
   softmax(x: RawTensor, axis: number, log: boolean): RawTensor;
   cast(x: RawTensor, dtype: DType): RawTensor;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
-  ActivationOp, Backend, BinaryOp, MatmulOptions, OptimizerUpdate, RawTensor, ReduceOp, UnaryOp, UnaryParams,
+  ActivationOp, Backend, BinaryOp, DenseGradOptions, DenseGrads, MatmulOptions, OptimizerUpdate, RawTensor, ReduceOp, UnaryOp, UnaryParams,
 } from './backend.js';
 import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
@@ -21,6 +21,8 @@ interface Addon {
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: number[], sa: number[], sb: number[]): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, r: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, n: number, log: boolean): void;
+  denseGrad(act: number, alpha: number, x: Float32Array, w: Float32Array, y: Float32Array, dy: Float32Array,
+    dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, m: number, k: number, n: number): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
   numThreads(): number;
   simd: string;
@@ -42,12 +44,29 @@ function defaultAlpha(op: string, alpha: number | undefined): number {
   return alpha ?? (op === 'elu' ? 1 : op === 'leakyRelu' ? 0.2 : 0);
 }
 
+/** Outputs of at least this many floats skip V8's zero-fill (every native kernel writes its whole output). */
+const UNINITIALIZED_MIN = 2048;
+/** LAYERWISE_POISON_OUTPUTS=1 fills uninitialized outputs with NaN, so a kernel that leaves a hole fails tests. */
+let poisonOutputs = process.env.LAYERWISE_POISON_OUTPUTS === '1';
+
+/** For tests: turns NaN-poisoning of uninitialized outputs on or off; returns the previous setting. */
+export function setPoisonOutputs(on: boolean): boolean {
+  const was = poisonOutputs;
+  poisonOutputs = on;
+  return was;
+}
+
 /**
- * Output storage. NOTE: the addon keeps freed memory in the malloc heap (see tuneMalloc in native/addon.cc),
- * so a zeroed Float32Array is cheap; without that, first-touch page faults cost more than most kernels.
+ * Output storage. Large outputs come from Buffer.allocUnsafeSlow (own ArrayBuffer, not zeroed): zeroing a
+ * 784 x 300 gradient cost more than half the GEMM that fills it. The addon keeps freed memory in the malloc
+ * heap (tuneMalloc in native/addon.cc), so page faults stay rare.
  */
 function alloc(n: number): Float32Array {
-  return new Float32Array(n);
+  if (n < UNINITIALIZED_MIN || process.env.TMP_ZERO === "1") return new Float32Array(n);
+  const bytes = Buffer.allocUnsafeSlow(n * 4);
+  const out = new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  if (poisonOutputs) out.fill(Number.NaN);
+  return out;
 }
 
 function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
@@ -168,6 +187,22 @@ function makeNativeBackend(L: Addon): Backend {
     return { data: out, shape: [...batch, m, n], dtype: 'float32' };
   }
 
+  function denseGrad(x: RawTensor, kernel: RawTensor, y: RawTensor, dy: RawTensor, options: DenseGradOptions): DenseGrads {
+    const { activation, alpha, needs } = options;
+    const ok = f32(x) && f32(kernel) && f32(y) && f32(dy) && x.shape.length === 2 && kernel.shape.length === 2 &&
+      activation !== 'softplus' && x.shape[1] === kernel.shape[0] && y.shape.length === 2 &&
+      y.shape[0] === x.shape[0] && y.shape[1] === kernel.shape[1] && dy.data.length === y.data.length;
+    if (!ok) return ref.denseGrad(x, kernel, y, dy, options);
+    const [m, k] = x.shape;
+    const n = kernel.shape[1];
+    const dx = needs[0] ? alloc(m * k) : null;
+    const dw = needs[1] ? alloc(k * n) : null;
+    const db = needs[2] ? alloc(n) : null;
+    L.denseGrad(ACT[activation], defaultAlpha(activation, alpha), x.data, kernel.data, y.data, dy.data as Float32Array, dx, dw, db, m, k, n);
+    const raw = (data: Float32Array | null, shape: number[]): RawTensor | null => (data ? { data, shape, dtype: 'float32' } : null);
+    return { dx: raw(dx, [m, k]), dkernel: raw(dw, [k, n]), dbias: raw(db, [n]) };
+  }
+
   function optimizerUpdate(u: OptimizerUpdate): void {
     const code = OPTIMIZER[u.kind];
     const allF32 = (xs: readonly unknown[]): boolean => xs.every((x) => x instanceof Float32Array);
@@ -194,6 +229,7 @@ function makeNativeBackend(L: Addon): Backend {
     reduce,
     argReduce: ref.argReduce,
     matmul,
+    denseGrad,
     softmax,
     cast: ref.cast,
     transpose: ref.transpose,

@@ -2,11 +2,10 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { ActivationOp } from '../backend/backend.js';
 import { floatOf, promote } from '../tensor/dtype.js';
-import { defineOp } from './define.js';
+import { defineOp, wrap } from './define.js';
+import { backend } from '../backend/registry.js';
 import { toTensor, type Arg } from './convert.js';
 import { castTo, reshape, unbroadcast } from './layout.js';
-import { sum } from './reduce.js';
-import { activationGrad } from './activation.js';
 import { broadcastShapes, formatShape } from '../tensor/shape.js';
 
 interface MatmulAttrs { transposeA: boolean; transposeB: boolean }
@@ -75,13 +74,12 @@ const denseOp = defineOp<DenseAttrs>({
   name: 'dense',
   forward: (bk, [x, kernel, bias], { activation, alpha }) =>
     bk.matmul(x, kernel, { bias, activation: activation === 'linear' ? undefined : activation, alpha }),
+  // One backend call for dz = dy * act'(y), dx, dkernel and dbias (the native backend runs them in one addon call).
   vjp: (dy, { inputs: [x, kernel, bias], output, attrs, needs }) => {
-    const dz = attrs.activation === 'linear' ? dy : activationGrad([output, output, dy], { op: attrs.activation, alpha: attrs.alpha });
-    return [
-      needs[0] ? mm(dz, kernel, false, true) : null,
-      needs[1] ? mm(x, dz, true, false) : null,
-      bias && needs[2] ? sum(dz, 0) : null,
-    ];
+    const g = backend().denseGrad(x, kernel, output, dy, {
+      activation: attrs.activation, alpha: attrs.alpha, needs: [needs[0], needs[1], bias !== undefined && needs[2]],
+    });
+    return [g.dx && wrap(g.dx), g.dkernel && wrap(g.dkernel), g.dbias && wrap(g.dbias)];
   },
 });
 

@@ -4,13 +4,15 @@ import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import type { ActivationOp, BinaryOp, RawTensor, UnaryOp } from '../../src/backend/backend.js';
 import { referenceBackend as rb } from '../../src/backend/reference/index.js';
-import { loadNativeBackend } from '../../src/backend/native.js';
+import { loadNativeBackend, setPoisonOutputs } from '../../src/backend/native.js';
 import { assertClose } from '../helpers/gradcheck.js';
 import { Generator } from '../../src/random/rng.js';
 
 const { backend: nb, error } = loadNativeBackend();
 const skip = nb ? false : `native backend not available: ${error}`;
 if (skip) console.warn(`test/backend/native: skipped (${skip})`);
+// Large outputs are not zeroed: fill them with NaN so a kernel that leaves any element unwritten fails here.
+setPoisonOutputs(true);
 
 const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 function rand(shape: number[], seed: number, lo = -2, hi = 2): RawTensor {
@@ -171,6 +173,48 @@ describe('native backend', { skip }, () => {
     }
   });
 
+  describe('denseGrad', () => {
+    const FUSED = ACTS.filter((a) => a !== 'softplus');
+    const shapes = [[1, 1, 1], [1, 7, 3], [3, 17, 16], [32, 100, 100], [31, 33, 257], [32, 784, 300], [200, 64, 33]];
+    for (const activation of FUSED) {
+      it(`${activation}: dx, dkernel, dbias for m x k x n in ${shapes.map((d) => d.join('x')).join(', ')}`, () => {
+        for (const [m, k, n] of shapes) {
+          const alpha = activation === 'leakyRelu' ? 0.3 : activation === 'elu' ? 0.7 : undefined;
+          const x = rand([m, k], m + k);
+          const kernel = rand([k, n], k + n, -0.5, 0.5);
+          const y = rb.matmul(x, kernel, { bias: rand([n], 3), activation, alpha });
+          const dy = rand([m, n], m * n);
+          const opts = { activation, alpha, needs: [true, true, true] as const };
+          const got = native().denseGrad(x, kernel, y, dy, opts);
+          const want = rb.denseGrad(x, kernel, y, dy, opts);
+          const tol = 1e-5 * Math.sqrt(Math.max(k, m, n));
+          close(got.dx!, want.dx!, tol, 1e-4, `${activation} dx ${m}x${k}x${n}`);
+          close(got.dkernel!, want.dkernel!, tol, 1e-4, `${activation} dkernel ${m}x${k}x${n}`);
+          close(got.dbias!, want.dbias!, tol, 1e-4, `${activation} dbias ${m}x${k}x${n}`);
+        }
+      });
+    }
+    it('computes only what is needed (every combination), and m = 0 gives zero kernel and bias gradients', () => {
+      const x = rand([5, 9], 1);
+      const kernel = rand([9, 4], 2);
+      const y = rb.matmul(x, kernel, { activation: 'relu' });
+      const dy = rand([5, 4], 3);
+      for (let mask = 0; mask < 8; mask++) {
+        const needs = [(mask & 1) > 0, (mask & 2) > 0, (mask & 4) > 0] as const;
+        const g = native().denseGrad(x, kernel, y, dy, { activation: 'relu', needs });
+        const r = rb.denseGrad(x, kernel, y, dy, { activation: 'relu', needs });
+        assert.deepEqual([g.dx === null, g.dkernel === null, g.dbias === null], needs.map((b) => !b), `mask ${mask}`);
+        if (g.dx) close(g.dx, r.dx!, 1e-6, 1e-6, 'dx');
+        if (g.dkernel) close(g.dkernel, r.dkernel!, 1e-6, 1e-6, 'dkernel');
+        if (g.dbias) close(g.dbias, r.dbias!, 1e-6, 1e-6, 'dbias');
+      }
+      const empty = native().denseGrad(rand([0, 9], 1), kernel, rand([0, 4], 1), rand([0, 4], 2), { activation: 'elu', needs: [true, true, true] });
+      assert.deepEqual(empty.dx!.shape, [0, 9]);
+      assert.deepEqual(Array.from(empty.dkernel!.data), new Array(36).fill(0));
+      assert.deepEqual(Array.from(empty.dbias!.data), [0, 0, 0, 0]);
+    });
+  });
+
   it('multi-threaded kernels (LAYERWISE_NUM_THREADS=2, in a child process) match the reference', () => {
     const here = new URL('.', import.meta.url).href;
     const script = `
@@ -190,10 +234,24 @@ describe('native backend', { skip }, () => {
       cmp(nb.binary('add', x, v, 'float32'), rb.binary('add', x, v, 'float32'));
       cmp(nb.unary('tanh', x), rb.unary('tanh', x));
       cmp(nb.softmax(x, 1, false), rb.softmax(x, 1, false));
+      for (const [m, k, n] of [[32, 100, 100], [64, 300, 301], [32, 784, 300]]) {
+        const xs = r([m, k], 6), w = r([k, n], 7), dy = r([m, n], 8);
+        const y = rb.matmul(xs, w, { activation: 'selu' });
+        for (const needs of [[true, true, true], [false, true, true], [true, false, false]]) {
+          const g = nb.denseGrad(xs, w, y, dy, { activation: 'selu', needs }), e = rb.denseGrad(xs, w, y, dy, { activation: 'selu', needs });
+          for (const key of ['dx', 'dkernel', 'dbias']) if (e[key]) cmp(g[key], e[key]);
+        }
+      }
+      const shapes = [[300, 301], [1000], [3], [257, 31]];
+      const upd = () => ({ params: shapes.map((s, i) => r(s, 10 + i).data), grads: shapes.map((s, i) => r(s, 20 + i).data), slots: [shapes.map((s, i) => r(s, 30 + i).data.map(Math.abs))] });
+      const u1 = upd(), u2 = upd();
+      nb.optimizerUpdate({ kind: 'rmsprop', ...u1, hyper: { learningRate: 0.01, rho: 0.9, epsilon: 1e-7 } });
+      rb.optimizerUpdate({ kind: 'rmsprop', ...u2, hyper: { learningRate: 0.01, rho: 0.9, epsilon: 1e-7 } });
+      u1.params.forEach((p, i) => cmp({ data: p }, { data: u2.params[i] }));
       console.log(JSON.stringify({ threads: nb ? 2 : 0, worst }));
     `;
     const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8', env: { ...process.env, LAYERWISE_NUM_THREADS: '2' },
+      encoding: 'utf8', env: { ...process.env, LAYERWISE_NUM_THREADS: '2', LAYERWISE_POISON_OUTPUTS: '1' },
     });
     assert.equal(res.status, 0, res.stderr);
     const { worst } = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { worst: number };
@@ -212,7 +270,7 @@ describe('native backend', { skip }, () => {
     ];
     for (const [kind, hyper, flags, nslots] of kinds) {
       it(`${kind} ${JSON.stringify(hyper)} ${JSON.stringify(flags)} over several parameters`, () => {
-        const shapes = [[100, 300], [300], [1], [17, 3]];
+        const shapes = [[100, 300], [300], [1], [17, 3], [257, 301]];
         const make = (): { params: Float32Array[]; grads: Float32Array[]; slots: Float32Array[][] } => ({
           params: shapes.map((s, i) => rand(s, 100 + i).data as Float32Array),
           grads: shapes.map((s, i) => rand(s, 200 + i).data as Float32Array),

@@ -3,6 +3,7 @@ import type { Backend } from '../backend.js';
 import { activationGrad, binary, cast, unary, where } from './elementwise.js';
 import { argReduce, reduce, softmax } from './reduce.js';
 import { matmul } from './matmul.js';
+import { denseGrad } from './dense.js';
 import { concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './layout.js';
 import { optimizerUpdate } from './optimizer.js';
 
@@ -15,6 +16,7 @@ export const referenceBackend: Backend = {
   reduce,
   argReduce,
   matmul,
+  denseGrad,
   softmax,
   cast,
   transpose,
