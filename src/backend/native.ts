@@ -62,7 +62,7 @@ export function setPoisonOutputs(on: boolean): boolean {
  * heap (tuneMalloc in native/addon.cc), so page faults stay rare.
  */
 function alloc(n: number): Float32Array {
-  if (n < UNINITIALIZED_MIN || process.env.TMP_ZERO === "1") return new Float32Array(n);
+  if (n < UNINITIALIZED_MIN) return new Float32Array(n);
   const bytes = Buffer.allocUnsafeSlow(n * 4);
   const out = new Float32Array(bytes.buffer, bytes.byteOffset, n);
   if (poisonOutputs) out.fill(Number.NaN);
