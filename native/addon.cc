@@ -155,6 +155,52 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 }
 
 // optimizer(kind, params[], grads[], slots[k][i], hyper[lr, momentum, beta1, beta2, epsilon, rho, wd, iteration], flags)
+/** An optional Float32Array argument of exactly `n` elements (null/undefined -> nullptr); false on a bad one. */
+bool optF32(const Napi::CallbackInfo& info, size_t i, long n, float** out, const char* what) {
+  *out = nullptr;
+  if (info[i].IsNull() || info[i].IsUndefined()) return true;
+  F32 a;
+  if (!getF32(info, i, &a, what)) return false;
+  if (static_cast<long>(a.ElementLength()) != n) return fail(info.Env(), std::string(what) + ": wrong length");
+  *out = a.Data();
+  return true;
+}
+
+// batchNormForward(x, gamma|null, beta|null, epsilon, rows, c, y, mean, variance, rstd)
+Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 10) return fail(env, "batchNormForward: expected 10 arguments"), env.Undefined();
+  const long rows = num(info, 4), c = num(info, 5);
+  F32 x;
+  float *gamma, *beta, *y, *mean, *variance, *rstd;
+  if (rows < 0 || c < 0 || !getF32(info, 0, &x, "batchNormForward x") || static_cast<long>(x.ElementLength()) != rows * c)
+    return fail(env, "batchNormForward: x does not hold rows x c elements"), env.Undefined();
+  if (!optF32(info, 1, c, &gamma, "batchNormForward gamma") || !optF32(info, 2, c, &beta, "batchNormForward beta") ||
+      !optF32(info, 6, rows * c, &y, "batchNormForward y") || !optF32(info, 7, c, &mean, "batchNormForward mean") ||
+      !optF32(info, 8, c, &variance, "batchNormForward variance") || !optF32(info, 9, c, &rstd, "batchNormForward rstd"))
+    return env.Undefined();
+  if (!y || !mean || !variance || !rstd) return fail(env, "batchNormForward: missing an output"), env.Undefined();
+  lw::batchNormForward(x.Data(), gamma, beta, static_cast<float>(dnum(info, 3)), rows, c, y, mean, variance, rstd);
+  return env.Undefined();
+}
+
+// batchNormBackward(x, dy, mean, rstd, gamma|null, rows, c, dx|null, dgamma|null, dbeta|null)
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 10) return fail(env, "batchNormBackward: expected 10 arguments"), env.Undefined();
+  const long rows = num(info, 5), c = num(info, 6);
+  float *x, *dy, *mean, *rstd, *gamma, *dx, *dgamma, *dbeta;
+  if (rows < 0 || c < 0) return fail(env, "batchNormBackward: negative size"), env.Undefined();
+  if (!optF32(info, 0, rows * c, &x, "batchNormBackward x") || !optF32(info, 1, rows * c, &dy, "batchNormBackward dy") ||
+      !optF32(info, 2, c, &mean, "batchNormBackward mean") || !optF32(info, 3, c, &rstd, "batchNormBackward rstd") ||
+      !optF32(info, 4, c, &gamma, "batchNormBackward gamma") || !optF32(info, 7, rows * c, &dx, "batchNormBackward dx") ||
+      !optF32(info, 8, c, &dgamma, "batchNormBackward dgamma") || !optF32(info, 9, c, &dbeta, "batchNormBackward dbeta"))
+    return env.Undefined();
+  if (!x || !dy || !mean || !rstd) return fail(env, "batchNormBackward: missing an input"), env.Undefined();
+  lw::batchNormBackward(x, dy, mean, rstd, gamma, rows, c, dx, dgamma, dbeta);
+  return env.Undefined();
+}
+
 // denseGrad(act, alpha, x, w, y, dy, dx|null, dw|null, db|null, m, k, n)
 Napi::Value DenseGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -253,6 +299,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("optimizer", Napi::Function::New(env, Optimizer));
   exports.Set("denseGrad", Napi::Function::New(env, DenseGrad));
+  exports.Set("batchNormForward", Napi::Function::New(env, BatchNormForward));
+  exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
   exports.Set("numThreads", Napi::Function::New(env, NumThreads));
 #if defined(__AVX512F__)
   exports.Set("simd", Napi::String::New(env, "avx512"));

@@ -31,6 +31,13 @@ struct OptHyper {
 /** One parameter's in-place update; slots as in src/backend/reference/optimizer.ts. */
 void optimizerStep(int kind, float* w, const float* g, float* const* slots, int nslots, long n, const OptHyper& h);
 
+/** Training batch norm of x [rows, c] over its rows: y and per-column mean, biased variance, 1/sqrt(var + eps). */
+void batchNormForward(const float* x, const float* gamma, const float* beta, float epsilon, long rows, long c,
+                      float* y, float* mean, float* variance, float* rstd);
+/** Its backward (gradients through the batch statistics); null outputs are skipped. */
+void batchNormBackward(const float* x, const float* dy, const float* mean, const float* rstd, const float* gamma,
+                       long rows, long c, float* dx, float* dgamma, float* dbeta);
+
 /** One parameter of an optimizer call: weights, gradient, up to 4 slots, length. */
 struct OptParam {
   float* w;

@@ -1,5 +1,6 @@
 # Independent reference run for the lab's BN acceptance figure: the API.md BN model with Keras defaults, rebuilt in
-# PyTorch (SGD 1e-3, batch 32, 10 epochs, the book's split). Run: /usr/bin/python3 scripts/reference/bn_model_torch.py [seed]
+# PyTorch (SGD 1e-3, batch 32, 10 epochs, the book's split). Run: /usr/bin/python3 scripts/reference/bn_model_torch.py [seed] [variant]
+# variant: elu-he (API.md / book text, default) or relu-glorot (the book's notebook: ReLU, Keras' default glorot_uniform).
 # (PyTorch keeps unbiased running variances, a small difference from Keras.)
 import gzip, numpy as np, torch, torch.nn as nn, math, sys
 torch.set_num_threads(1)
@@ -17,8 +18,11 @@ def he(l):  # Keras 3 he_normal: truncated normal (2 std) with std sqrt(2/fan_in
     nn.init.trunc_normal_(l.weight, 0, std, -2*std, 2*std); nn.init.zeros_(l.bias)
 def glorot(l): nn.init.xavier_uniform_(l.weight); nn.init.zeros_(l.bias)
 bn=lambda n: nn.BatchNorm1d(n, eps=1e-3, momentum=0.01)
-l1,l2,l3=nn.Linear(784,300),nn.Linear(300,100),nn.Linear(100,10); he(l1); he(l2); glorot(l3)
-m=nn.Sequential(bn(784),l1,nn.ELU(),bn(300),l2,nn.ELU(),bn(100),l3)
+variant=sys.argv[2] if len(sys.argv)>2 else 'elu-he'
+assert variant in ('elu-he','relu-glorot'), variant
+init,Act=(he,nn.ELU) if variant=='elu-he' else (glorot,nn.ReLU)
+l1,l2,l3=nn.Linear(784,300),nn.Linear(300,100),nn.Linear(100,10); init(l1); init(l2); glorot(l3)
+m=nn.Sequential(bn(784),l1,Act(),bn(300),l2,Act(),bn(100),l3)
 opt=torch.optim.SGD(m.parameters(), lr=1e-3)
 lossf=nn.CrossEntropyLoss()
 def acc(x,y):

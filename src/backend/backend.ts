@@ -52,6 +52,22 @@ export interface DenseGrads {
   dbias: RawTensor | null;
 }
 
+/** Training-mode batch normalization: the output and the batch statistics (keepDims shapes). */
+export interface BatchNormResult {
+  y: RawTensor;
+  mean: RawTensor;
+  /** Biased batch variance. */
+  variance: RawTensor;
+  /** 1 / sqrt(variance + epsilon). */
+  rstd: RawTensor;
+}
+
+export interface BatchNormGrads {
+  dx: RawTensor | null;
+  dgamma: RawTensor | null;
+  dbeta: RawTensor | null;
+}
+
 export type OptimizerKind = 'sgd' | 'adam' | 'rmsprop' | 'adagrad' | 'adamax' | 'nadam' | 'adadelta' | 'ftrl';
 
 /** One in-place optimizer update over many parameters (see reference/optimizer.ts for the maths). */
@@ -88,6 +104,14 @@ export interface Backend {
    * Only activations whose derivative follows from y (the dense op's fusable ones) are allowed.
    */
   denseGrad(x: RawTensor, kernel: RawTensor, y: RawTensor, dy: RawTensor, options: DenseGradOptions): DenseGrads;
+  /**
+   * Training batch norm of x over sorted `axes`: y = x * inv + (beta - mean * inv), inv = gamma * rstd (Keras'
+   * moments + batch_normalization). gamma and beta (nullable) have the keepDims shape of the statistics.
+   */
+  batchNorm(x: RawTensor, gamma: RawTensor | null, beta: RawTensor | null, axes: readonly number[], epsilon: number): BatchNormResult;
+  /** Backward of batchNorm through the batch statistics; needs = [dx, dgamma, dbeta]. */
+  batchNormGrad(x: RawTensor, dy: RawTensor, mean: RawTensor, rstd: RawTensor, gamma: RawTensor | null, axes: readonly number[],
+    needs: readonly [boolean, boolean, boolean]): BatchNormGrads;
   /** Numerically stable softmax / log-softmax along `axis`. */
   softmax(x: RawTensor, axis: number, log: boolean): RawTensor;
   cast(x: RawTensor, dtype: DType): RawTensor;
@@ -103,4 +127,9 @@ export interface Backend {
   pad(x: RawTensor, paddings: readonly (readonly [number, number])[], value: number): RawTensor;
   /** Applies an optimizer step in place over every parameter in one call. */
   optimizerUpdate(update: OptimizerUpdate): void;
+  /**
+   * Optional: hands back arrays that no live tensor uses any more (the training loop's gradients after the
+   * update), so later outputs can reuse them. The caller guarantees nothing reads or writes them afterwards.
+   */
+  recycle?(arrays: readonly TypedArray[]): void;
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
-  ActivationOp, Backend, BinaryOp, DenseGradOptions, DenseGrads, MatmulOptions, OptimizerUpdate, RawTensor, ReduceOp, UnaryOp, UnaryParams,
+  ActivationOp, Backend, BatchNormGrads, BatchNormResult, BinaryOp, DenseGradOptions, DenseGrads, MatmulOptions, OptimizerUpdate, RawTensor, ReduceOp, UnaryOp, UnaryParams,
 } from './backend.js';
 import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
@@ -23,6 +23,10 @@ interface Addon {
   softmax(x: Float32Array, out: Float32Array, rows: number, n: number, log: boolean): void;
   denseGrad(act: number, alpha: number, x: Float32Array, w: Float32Array, y: Float32Array, dy: Float32Array,
     dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, m: number, k: number, n: number): void;
+  batchNormForward(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, c: number,
+    y: Float32Array, mean: Float32Array, variance: Float32Array, rstd: Float32Array): void;
+  batchNormBackward(x: Float32Array, dy: Float32Array, mean: Float32Array, rstd: Float32Array, gamma: Float32Array | null,
+    rows: number, c: number, dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
   numThreads(): number;
   simd: string;
@@ -56,17 +60,49 @@ export function setPoisonOutputs(on: boolean): boolean {
   return was;
 }
 
+/** Buffers handed out by alloc (dedicated, uninitialized class) and, of those, the ones waiting in the free lists. */
+const ownBuffers = new WeakSet<ArrayBufferLike>();
+const pooledBuffers = new WeakSet<ArrayBufferLike>();
+const freeLists = new Map<number, Float32Array[]>();
+const POOL_MAX_BYTES = 128 * 1024 * 1024;
+const POOL_MAX_PER_SIZE = 256;
+let pooledBytes = 0;
+
 /**
  * Output storage. Large outputs come from Buffer.allocUnsafeSlow (own ArrayBuffer, not zeroed): zeroing a
- * 784 x 300 gradient cost more than half the GEMM that fills it. The addon keeps freed memory in the malloc
- * heap (tuneMalloc in native/addon.cc), so page faults stay rare.
+ * 784 x 300 gradient cost more than half the GEMM that fills it. Buffers the training loop hands back through
+ * recycle() (dead gradients) are reused first, which keeps V8's external-memory GCs rare. The addon keeps freed
+ * memory in the malloc heap (tuneMalloc in native/addon.cc), so page faults stay rare.
  */
 function alloc(n: number): Float32Array {
   if (n < UNINITIALIZED_MIN) return new Float32Array(n);
-  const bytes = Buffer.allocUnsafeSlow(n * 4);
-  const out = new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  const reused = freeLists.get(n)?.pop();
+  let out: Float32Array;
+  if (reused) {
+    pooledBuffers.delete(reused.buffer);
+    pooledBytes -= reused.byteLength;
+    out = reused;
+  } else {
+    const bytes = Buffer.allocUnsafeSlow(n * 4);
+    out = new Float32Array(bytes.buffer, bytes.byteOffset, n);
+    ownBuffers.add(out.buffer);
+  }
   if (poisonOutputs) out.fill(Number.NaN);
   return out;
+}
+
+/** Takes back arrays no live tensor uses; only whole buffers that alloc handed out are kept, each once. */
+function recycle(arrays: readonly unknown[]): void {
+  for (const a of arrays) {
+    if (!(a instanceof Float32Array) || !ownBuffers.has(a.buffer) || pooledBuffers.has(a.buffer)) continue;
+    if (a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength || pooledBytes + a.byteLength > POOL_MAX_BYTES) continue;
+    let list = freeLists.get(a.length);
+    if (!list) freeLists.set(a.length, (list = []));
+    if (list.length >= POOL_MAX_PER_SIZE) continue;
+    list.push(a);
+    pooledBuffers.add(a.buffer);
+    pooledBytes += a.byteLength;
+  }
 }
 
 function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
@@ -203,6 +239,43 @@ function makeNativeBackend(L: Addon): Backend {
     return { dx: raw(dx, [m, k]), dkernel: raw(dw, [k, n]), dbias: raw(db, [n]) };
   }
 
+  /** Rows x channels when batch norm reduces every axis but the last (channels last) of float32 data. */
+  function channelsLast(x: RawTensor, axes: readonly number[], ...params: (RawTensor | null)[]): [number, number] | null {
+    const rank = x.shape.length;
+    if (!f32(x) || rank < 2 || axes.length !== rank - 1 || axes.some((a, i) => a !== i)) return null;
+    const c = x.shape[rank - 1];
+    const ok = params.every((p) => p === null || (f32(p) && p.data.length === c));
+    return ok ? [x.data.length / Math.max(c, 1), c] : null;
+  }
+
+  function batchNorm(x: RawTensor, gamma: RawTensor | null, beta: RawTensor | null, axes: readonly number[], epsilon: number): BatchNormResult {
+    const dims = channelsLast(x, axes, gamma, beta);
+    if (!dims || dims[1] === 0) return ref.batchNorm(x, gamma, beta, axes, epsilon);
+    const [rows, c] = dims;
+    const statShape = x.shape.map((d, i) => (i === x.shape.length - 1 ? d : 1));
+    const y = alloc(rows * c);
+    const [mean, variance, rstd] = [alloc(c), alloc(c), alloc(c)];
+    L.batchNormForward(x.data as Float32Array, (gamma?.data ?? null) as Float32Array | null, (beta?.data ?? null) as Float32Array | null,
+      epsilon, rows, c, y, mean, variance, rstd);
+    const stat = (data: Float32Array): RawTensor => ({ data, shape: statShape, dtype: 'float32' });
+    return { y: { data: y, shape: x.shape, dtype: 'float32' }, mean: stat(mean), variance: stat(variance), rstd: stat(rstd) };
+  }
+
+  function batchNormGrad(x: RawTensor, dy: RawTensor, mean: RawTensor, rstd: RawTensor, gamma: RawTensor | null, axes: readonly number[],
+    needs: readonly [boolean, boolean, boolean]): BatchNormGrads {
+    const dims = channelsLast(x, axes, mean, rstd, gamma);
+    if (!dims || dims[1] === 0 || !f32(dy) || dy.data.length !== x.data.length) return ref.batchNormGrad(x, dy, mean, rstd, gamma, axes, needs);
+    const [rows, c] = dims;
+    const statShape = mean.shape;
+    const dx = needs[0] ? alloc(rows * c) : null;
+    const dgamma = needs[1] ? alloc(c) : null;
+    const dbeta = needs[2] ? alloc(c) : null;
+    L.batchNormBackward(x.data as Float32Array, dy.data, mean.data as Float32Array, rstd.data as Float32Array,
+      (gamma?.data ?? null) as Float32Array | null, rows, c, dx, dgamma, dbeta);
+    const raw = (data: Float32Array | null, shape: readonly number[]): RawTensor | null => (data ? { data, shape: [...shape], dtype: 'float32' } : null);
+    return { dx: raw(dx, x.shape), dgamma: raw(dgamma, statShape), dbeta: raw(dbeta, statShape) };
+  }
+
   function optimizerUpdate(u: OptimizerUpdate): void {
     const code = OPTIMIZER[u.kind];
     const allF32 = (xs: readonly unknown[]): boolean => xs.every((x) => x instanceof Float32Array);
@@ -230,6 +303,8 @@ function makeNativeBackend(L: Addon): Backend {
     argReduce: ref.argReduce,
     matmul,
     denseGrad,
+    batchNorm,
+    batchNormGrad,
     softmax,
     cast: ref.cast,
     transpose: ref.transpose,
@@ -240,6 +315,7 @@ function makeNativeBackend(L: Addon): Backend {
     oneHot: ref.oneHot,
     pad: ref.pad,
     optimizerUpdate,
+    recycle,
   };
 }
 

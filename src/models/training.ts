@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../autograd/variable.js';
 import { noGrad } from '../autograd/tape.js';
+import { backend } from '../backend/registry.js';
 import { valueAndGrads } from '../autograd/gradients.js';
 import { add, concat, mul } from '../ops/index.js';
 import { Loss } from '../losses/loss.js';
@@ -265,6 +266,8 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
     return out.total;
   }, vars);
   if (vars.length > 0) c.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]] as [Tensor, Variable]));
+  // The gradients never leave this step: their buffers can hold the next step's outputs.
+  backend().recycle?.(grads.map((g) => g.data));
   model.applyConstraints();
   record(c, trackers, ys, preds, sw, value, parts, xs[0].shape[0]);
 }

@@ -215,6 +215,40 @@ describe('native backend', { skip }, () => {
     });
   });
 
+  describe('batchNorm', () => {
+    const shapes = [[1, 1], [2, 3], [32, 784], [31, 17], [4, 3, 5], [300, 300], [3, 2, 2, 70]];
+    for (const [hasGamma, hasBeta] of [[true, true], [false, true], [true, false], [false, false]]) {
+      it(`forward and backward, gamma ${hasGamma}, beta ${hasBeta}, shapes ${shapes.map((d) => d.join('x')).join(', ')}`, () => {
+        for (const shape of shapes) {
+          const c = shape[shape.length - 1];
+          const statShape = shape.map((d, i) => (i === shape.length - 1 ? d : 1));
+          const axes = shape.slice(0, -1).map((_, i) => i);
+          const x = rand(shape, c + 1, -3, 5);
+          const gamma = hasGamma ? rand(statShape, 2, 0.5, 1.5) : null;
+          const beta = hasBeta ? rand(statShape, 3) : null;
+          const got = native().batchNorm(x, gamma, beta, axes, 1e-3);
+          const want = rb.batchNorm(x, gamma, beta, axes, 1e-3);
+          const what = `${shape.join('x')}`;
+          for (const k of ['y', 'mean', 'variance', 'rstd'] as const) close(got[k], want[k], 2e-5, 2e-5, `${k} ${what}`);
+          const dy = rand(shape, 4);
+          for (const needs of [[true, true, true], [false, true, true], [true, false, false]] as const) {
+            const g = native().batchNormGrad(x, dy, want.mean, want.rstd, gamma, axes, needs);
+            const r = rb.batchNormGrad(x, dy, want.mean, want.rstd, gamma, axes, needs);
+            for (const k of ['dx', 'dgamma', 'dbeta'] as const) {
+              assert.equal(g[k] === null, r[k] === null, `${k} presence ${what}`);
+              if (r[k]) close(g[k]!, r[k]!, 1e-4, 1e-4, `${k} ${what} needs ${needs.join(',')}`);
+            }
+          }
+        }
+      });
+    }
+    it('reduction axes other than all-but-last fall back to the reference', () => {
+      const x = rand([4, 6], 9);
+      const got = native().batchNorm(x, null, null, [1], 1e-3);
+      close(got.y, rb.batchNorm(x, null, null, [1], 1e-3).y, 1e-6, 1e-6, 'axis 1');
+    });
+  });
+
   it('multi-threaded kernels (LAYERWISE_NUM_THREADS=2, in a child process) match the reference', () => {
     const here = new URL('.', import.meta.url).href;
     const script = `
@@ -241,6 +275,14 @@ describe('native backend', { skip }, () => {
           const g = nb.denseGrad(xs, w, y, dy, { activation: 'selu', needs }), e = rb.denseGrad(xs, w, y, dy, { activation: 'selu', needs });
           for (const key of ['dx', 'dkernel', 'dbias']) if (e[key]) cmp(g[key], e[key]);
         }
+      }
+      for (const shape of [[32, 784], [300, 300], [64, 33]]) {
+        const axes = shape.slice(0, -1).map((_, i) => i), st = shape.map((d, i) => (i === shape.length - 1 ? d : 1));
+        const xb = r(shape, 11), gm = r(st, 12), bt = r(st, 13), dyb = r(shape, 14);
+        const f = nb.batchNorm(xb, gm, bt, axes, 1e-3), e = rb.batchNorm(xb, gm, bt, axes, 1e-3);
+        for (const key of ['y', 'mean', 'variance', 'rstd']) cmp(f[key], e[key]);
+        const gb = nb.batchNormGrad(xb, dyb, e.mean, e.rstd, gm, axes, [true, true, true]), eb = rb.batchNormGrad(xb, dyb, e.mean, e.rstd, gm, axes, [true, true, true]);
+        for (const key of ['dx', 'dgamma', 'dbeta']) cmp(gb[key], eb[key]);
       }
       const shapes = [[300, 301], [1000], [3], [257, 31]];
       const upd = () => ({ params: shapes.map((s, i) => r(s, 10 + i).data), grads: shapes.map((s, i) => r(s, 20 + i).data), slots: [shapes.map((s, i) => r(s, 30 + i).data.map(Math.abs))] });

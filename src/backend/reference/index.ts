@@ -4,6 +4,7 @@ import { activationGrad, binary, cast, unary, where } from './elementwise.js';
 import { argReduce, reduce, softmax } from './reduce.js';
 import { matmul } from './matmul.js';
 import { denseGrad } from './dense.js';
+import { batchNorm, batchNormGrad } from './batchnorm.js';
 import { concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './layout.js';
 import { optimizerUpdate } from './optimizer.js';
 
@@ -17,6 +18,8 @@ export const referenceBackend: Backend = {
   argReduce,
   matmul,
   denseGrad,
+  batchNorm,
+  batchNormGrad,
   softmax,
   cast,
   transpose,
