@@ -256,7 +256,7 @@ void sgemm(long M, long N, long K, const float* A, long rsa, long csa, const flo
     gemmBlock(0, M, 0, N, K, A, rsa, csa, B, rsb, csb, C, ldc, ep);
     return;
   }
-  if (nvec >= 2 * nth || M < 2 * MR * nth) {
+  if (M <= SMALL_M || (nvec >= 2 * nth && N > M)) {
     // Split the columns into chunks of whole 16-wide vectors: one per thread, or finer (>= 3 vectors each) for
     // short-M products whose A panel is cheap to repack, so a preempted thread delays less work.
     const long tasks = M <= SMALL_M ? std::max(std::min(nvec / 3, 4 * nth), std::min(nth, nvec)) : std::min(nth, nvec);
