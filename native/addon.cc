@@ -201,6 +201,21 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// scaleShift(x, scale, shift, rows, c, y)
+Napi::Value ScaleShift(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 6) return fail(env, "scaleShift: expected 6 arguments"), env.Undefined();
+  const long rows = num(info, 3), c = num(info, 4);
+  float *x, *scale, *shift, *y;
+  if (rows < 0 || c < 0) return fail(env, "scaleShift: negative size"), env.Undefined();
+  if (!optF32(info, 0, rows * c, &x, "scaleShift x") || !optF32(info, 1, c, &scale, "scaleShift scale") ||
+      !optF32(info, 2, c, &shift, "scaleShift shift") || !optF32(info, 5, rows * c, &y, "scaleShift y"))
+    return env.Undefined();
+  if (!x || !scale || !shift || !y) return fail(env, "scaleShift: missing an operand"), env.Undefined();
+  lw::scaleShift(x, scale, shift, rows, c, y);
+  return env.Undefined();
+}
+
 // denseGrad(act, alpha, x, w, y, dy, dx|null, dw|null, db|null, m, k, n)
 Napi::Value DenseGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -299,6 +314,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("optimizer", Napi::Function::New(env, Optimizer));
   exports.Set("denseGrad", Napi::Function::New(env, DenseGrad));
+  exports.Set("scaleShift", Napi::Function::New(env, ScaleShift));
   exports.Set("batchNormForward", Napi::Function::New(env, BatchNormForward));
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
   exports.Set("numThreads", Napi::Function::New(env, NumThreads));

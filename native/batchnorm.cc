@@ -100,4 +100,22 @@ void batchNormBackward(const float* x, const float* dy, const float* mean, const
   });
 }
 
+void scaleShift(const float* x, const float* scale, const float* shift, long rows, long c, float* y) {
+  auto work = [&](long r0, long r1) {
+    for (long i = r0; i < r1; i++) {
+      const float* xi = x + i * c;
+      float* yi = y + i * c;
+      for (long j = 0; j < c; j++) yi[j] = xi[j] * scale[j] + shift[j];
+    }
+  };
+  ThreadPool& pool = ThreadPool::get();
+  const long nth = pool.size();
+  if (nth == 1 || rows * c < 65536 || rows < 2) {
+    work(0, rows);
+    return;
+  }
+  const long tasks = std::min(nth, rows);
+  pool.run(static_cast<int>(tasks), [&](int t) { work(rows * t / tasks, rows * (t + 1) / tasks); });
+}
+
 }  // namespace lw

@@ -38,6 +38,9 @@ void batchNormForward(const float* x, const float* gamma, const float* beta, flo
 void batchNormBackward(const float* x, const float* dy, const float* mean, const float* rstd, const float* gamma,
                        long rows, long c, float* dx, float* dgamma, float* dbeta);
 
+/** y[i, j] = x[i, j] * scale[j] + shift[j] for x [rows, c] (inference batch norm, layer norm). */
+void scaleShift(const float* x, const float* scale, const float* shift, long rows, long c, float* y);
+
 /** One parameter of an optimizer call: weights, gradient, up to 4 slots, length. */
 struct OptParam {
   float* w;

@@ -112,6 +112,8 @@ export interface Backend {
   /** Backward of batchNorm through the batch statistics; needs = [dx, dgamma, dbeta]. */
   batchNormGrad(x: RawTensor, dy: RawTensor, mean: RawTensor, rstd: RawTensor, gamma: RawTensor | null, axes: readonly number[],
     needs: readonly [boolean, boolean, boolean]): BatchNormGrads;
+  /** x * scale + shift with broadcasting (the affine step of batch and layer normalization). */
+  scaleShift(x: RawTensor, scale: RawTensor, shift: RawTensor): RawTensor;
   /** Numerically stable softmax / log-softmax along `axis`. */
   softmax(x: RawTensor, axis: number, log: boolean): RawTensor;
   cast(x: RawTensor, dtype: DType): RawTensor;

@@ -27,6 +27,7 @@ interface Addon {
     y: Float32Array, mean: Float32Array, variance: Float32Array, rstd: Float32Array): void;
   batchNormBackward(x: Float32Array, dy: Float32Array, mean: Float32Array, rstd: Float32Array, gamma: Float32Array | null,
     rows: number, c: number, dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
+  scaleShift(x: Float32Array, scale: Float32Array, shift: Float32Array, rows: number, c: number, y: Float32Array): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
   numThreads(): number;
   simd: string;
@@ -276,6 +277,19 @@ function makeNativeBackend(L: Addon): Backend {
     return { dx: raw(dx, x.shape), dgamma: raw(dgamma, statShape), dbeta: raw(dbeta, statShape) };
   }
 
+  function scaleShift(x: RawTensor, scale: RawTensor, shift: RawTensor): RawTensor {
+    const rank = x.shape.length;
+    const c = rank > 0 ? x.shape[rank - 1] : 0;
+    // One pass when scale and shift run along the last axis only (keepDims [1, ..., c] or [c]).
+    const lastAxisOnly = (p: RawTensor): boolean =>
+      f32(p) && p.data.length === c && p.shape.length <= rank && p.shape.slice(0, -1).every((d) => d === 1);
+    if (!f32(x) || !f32(scale) || !f32(shift)) return ref.scaleShift(x, scale, shift);
+    if (c === 0 || !lastAxisOnly(scale) || !lastAxisOnly(shift)) return binary('add', binary('mul', x, scale, 'float32'), shift, 'float32');
+    const y = alloc(x.data.length);
+    L.scaleShift(x.data, scale.data as Float32Array, shift.data as Float32Array, x.data.length / c, c, y);
+    return { data: y, shape: x.shape, dtype: 'float32' };
+  }
+
   function optimizerUpdate(u: OptimizerUpdate): void {
     const code = OPTIMIZER[u.kind];
     const allF32 = (xs: readonly unknown[]): boolean => xs.every((x) => x instanceof Float32Array);
@@ -305,6 +319,7 @@ function makeNativeBackend(L: Addon): Backend {
     denseGrad,
     batchNorm,
     batchNormGrad,
+    scaleShift,
     softmax,
     cast: ref.cast,
     transpose: ref.transpose,

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { reshape } from '../ops/layout.js';
 import { moments } from '../ops/reduce.js';
-import { batchNormTraining } from '../ops/batchnorm.js';
+import { batchNormTraining, scaleShift } from '../ops/batchnorm.js';
 import { rsqrt } from '../ops/unary.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Variable } from '../autograd/variable.js';
@@ -92,7 +92,9 @@ function normalize(x: Tensor, m: Tensor, v: Tensor, gamma: Tensor | null, beta: 
   if (gamma) inv = mul(inv, gamma);
   let res = mul(mul(m, inv), -1);
   if (beta) res = add(res, beta);
-  return add(mul(x, inv), res);
+  // One pass over x (native) when the statistics share x's float dtype; the mixed-dtype path promotes as Keras does.
+  const sameDtype = (t: Tensor): boolean => t.dtype === x.dtype && (x.dtype === 'float32' || x.dtype === 'float64');
+  return sameDtype(inv) && sameDtype(res) ? scaleShift(x, inv, res) : add(mul(x, inv), res);
 }
 
 /** Shape of the parameters broadcast against an input of `rank` normalized along `axes`. */

@@ -3,6 +3,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { RawTensor } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { defineOp, wrap } from './define.js';
+import { mul } from './arithmetic.js';
+import { unbroadcast } from './layout.js';
 
 interface Saved { mean: RawTensor | null; variance: RawTensor | null; rstd: RawTensor | null }
 interface BnAttrs { axes: number[]; epsilon: number; hasGamma: boolean; hasBeta: boolean; saved: Saved }
@@ -47,4 +49,23 @@ export function batchNormTraining(
   const inputs = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
   const y = batchNormOp(inputs, { axes, epsilon, hasGamma: gamma !== null, hasBeta: beta !== null, saved });
   return { y, mean: wrap(saved.mean!), variance: wrap(saved.variance!) };
+}
+
+const scaleShiftOp = defineOp({
+  name: 'scaleShift',
+  forward: (bk, [x, scale, shift]) => bk.scaleShift(x, scale, shift),
+  vjp: (dy, { inputs: [x, scale, shift], needs }) => [
+    needs[0] ? unbroadcast(mul(dy, scale), x.shape) : null,
+    needs[1] ? unbroadcast(mul(dy, x), scale.shape) : null,
+    needs[2] ? unbroadcast(dy, shift.shape) : null,
+  ],
+});
+
+/**
+ * x * scale + shift (scale and shift broadcast against x, all one float dtype): one pass on the native backend
+ * when they run along the last axis, mul then add on the reference.
+ */
+export function scaleShift(x: Tensor, scale: Tensor, shift: Tensor): Tensor {
+  if (scale.dtype !== x.dtype || shift.dtype !== x.dtype) throw new Error(`scaleShift: expected one dtype, received ${x.dtype}, ${scale.dtype}, ${shift.dtype}`);
+  return scaleShiftOp([x, scale, shift], {});
 }

@@ -242,6 +242,12 @@ describe('native backend', { skip }, () => {
         }
       });
     }
+    it('scaleShift along the last axis in one pass, other broadcasts through mul and add', () => {
+      for (const [shape, pShape] of [[[1, 1], [1, 1]], [[1024, 784], [1, 784]], [[3, 4, 5], [5]], [[7, 33], [33]], [[4, 6], [4, 1]], [[2, 3, 5], [1, 3, 1]]] as [number[], number[]][]) {
+        const x = rand(shape, 21), sc = rand(pShape, 22), sh = rand(pShape, 23);
+        close(native().scaleShift(x, sc, sh), rb.scaleShift(x, sc, sh), 1e-6, 1e-6, `scaleShift ${shape.join('x')} by ${pShape.join('x')}`);
+      }
+    });
     it('reduction axes other than all-but-last fall back to the reference', () => {
       const x = rand([4, 6], 9);
       const got = native().batchNorm(x, null, null, [1], 1e-3);

@@ -42,3 +42,10 @@ export function batchNormGrad(
   }
   return { dx, dgamma: needs[1] ? dgamma : null, dbeta: needs[2] ? dbeta : null };
 }
+
+/** x * scale + shift as two broadcasting kernels (mul, then add), as Keras computes it. */
+export function scaleShift(x: RawTensor, scale: RawTensor, shift: RawTensor): RawTensor {
+  const mulDtype = x.dtype === 'float64' || scale.dtype === 'float64' ? 'float64' : x.dtype;
+  const scaled = binary('mul', x, scale, mulDtype);
+  return binary('add', scaled, shift, scaled.dtype === 'float64' || shift.dtype === 'float64' ? 'float64' : scaled.dtype);
+}

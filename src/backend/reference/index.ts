@@ -4,7 +4,7 @@ import { activationGrad, binary, cast, unary, where } from './elementwise.js';
 import { argReduce, reduce, softmax } from './reduce.js';
 import { matmul } from './matmul.js';
 import { denseGrad } from './dense.js';
-import { batchNorm, batchNormGrad } from './batchnorm.js';
+import { batchNorm, batchNormGrad, scaleShift } from './batchnorm.js';
 import { concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './layout.js';
 import { optimizerUpdate } from './optimizer.js';
 
@@ -20,6 +20,7 @@ export const referenceBackend: Backend = {
   denseGrad,
   batchNorm,
   batchNormGrad,
+  scaleShift,
   softmax,
   cast,
   transpose,
