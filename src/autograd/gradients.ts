@@ -5,6 +5,7 @@ import { Variable } from './variable.js';
 import { noGrad, popTape, pushTape, Tape } from './tape.js';
 import { add } from '../ops/arithmetic.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { backend } from '../backend/registry.js';
 
 type Source = Tensor | Variable;
 
@@ -23,6 +24,7 @@ export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[],
   }
   return noGrad(() => {
     const grads = new Map<number, Tensor>();
+    const produced: Tensor[] = [];
     grads.set(target.id, seed ?? ones(target.shape, target.dtype === 'float64' ? 'float64' : 'float32'));
     for (let n = tape.nodes.length - 1; n >= 0; n--) {
       const node = tape.nodes[n];
@@ -45,11 +47,34 @@ export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[],
           );
         }
         const prev = grads.get(x.id);
-        grads.set(x.id, prev ? add(prev, dx) : dx);
+        const next = prev ? add(prev, dx) : dx;
+        produced.push(dx);
+        if (next !== dx) produced.push(next);
+        grads.set(x.id, next);
       });
     }
-    return sources.map((s) => grads.get(s.id) ?? zeros(s.shape, s.dtype === 'float64' ? 'float64' : 'float32'));
+    const results = sources.map((s) => grads.get(s.id) ?? zeros(s.shape, s.dtype === 'float64' ? 'float64' : 'float32'));
+    recycleIntermediates(tape, produced, results, seed);
+    return results;
   });
+}
+
+/**
+ * Hands the backend the buffers of intermediate gradients, which nothing can reach once backward returns: every
+ * tensor a vjp produced, minus the returned gradients, the seed and any tensor recorded on the tape.
+ */
+function recycleIntermediates(tape: Tape, produced: readonly Tensor[], results: readonly Tensor[], seed?: Tensor): void {
+  const bk = backend();
+  if (!bk.recycle || produced.length === 0) return;
+  const dead = new Map<ArrayBufferLike, Tensor>();
+  for (const t of produced) dead.set(t.data.buffer, t);
+  for (const t of results) dead.delete(t.data.buffer);
+  if (seed) dead.delete(seed.data.buffer);
+  for (const node of tape.nodes) {
+    dead.delete(node.output.data.buffer);
+    for (const x of node.inputs) dead.delete(x.data.buffer);
+  }
+  if (dead.size > 0) bk.recycle([...dead.values()].map((t) => t.data));
 }
 
 /**

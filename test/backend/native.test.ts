@@ -306,6 +306,33 @@ describe('native backend', { skip }, () => {
     assert.ok(worst < 1e-4, `threaded kernels differ from the reference by ${worst}`);
   });
 
+  it('training with recycled buffers NaN-poisoned on reuse gives the same losses (no live tensor shares a recycled buffer)', () => {
+    const here = new URL('.', import.meta.url).href;
+    const script = `
+      const lw = await import('${here}../../src/index.js');
+      lw.setRandomSeed(3);
+      const model = new lw.Sequential([new lw.layers.Flatten({ inputShape: [64] }), new lw.layers.BatchNormalization(),
+        new lw.layers.Dense(100, { activation: 'elu' }), new lw.layers.Dense(100, { activation: 'selu' }), new lw.layers.Dense(25, { activation: 'softmax' })]);
+      model.compile({ loss: 'sparse_categorical_crossentropy', optimizer: new lw.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 }), metrics: ['accuracy'] });
+      const x = lw.randomUniform([96, 64], -1, 1, 'float32', 5), y = lw.tensor(Array.from({ length: 96 }, (_, i) => i % 25), [96], 'int32');
+      const losses = [];
+      for (let i = 0; i < 6; i++) losses.push(...model.trainOnBatch(x, y));
+      console.log(JSON.stringify({ backend: lw.getBackend(), losses, pred: Array.from(model.predictOnBatch(x).dataSync().slice(0, 5)) }));
+    `;
+    const run = (poison: string): { backend: string; losses: number[]; pred: number[] } => {
+      const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8', env: { ...process.env, LAYERWISE_POISON_OUTPUTS: poison, LAYERWISE_NUM_THREADS: '2' },
+      });
+      assert.equal(res.status, 0, res.stderr);
+      return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { backend: string; losses: number[]; pred: number[] };
+    };
+    const plain = run('0');
+    const poisoned = run('1');
+    assert.equal(plain.backend, 'native');
+    assert.ok(plain.losses.every(Number.isFinite), `losses ${plain.losses.join(', ')}`);
+    assert.deepEqual(poisoned, plain);
+  });
+
   describe('optimizerUpdate', () => {
     const kinds: [string, Record<string, number>, Record<string, boolean>, number][] = [
       ['sgd', { learningRate: 0.01 }, {}, 0],
