@@ -216,6 +216,22 @@ Napi::Value ScaleShift(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// movingAverage(targets[], values[], momentum)
+Napi::Value MovingAverage(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsArray() || !info[1].IsArray()) return fail(env, "movingAverage: expected two arrays and a number"), env.Undefined();
+  Napi::Array targets = info[0].As<Napi::Array>(), values = info[1].As<Napi::Array>();
+  if (targets.Length() != values.Length()) return fail(env, "movingAverage: targets and values differ in count"), env.Undefined();
+  const double momentum = dnum(info, 2);
+  for (uint32_t i = 0; i < targets.Length(); i++) {
+    Napi::Value t = targets.Get(i), v = values.Get(i);
+    if (!isF32(t) || !isF32(v) || t.As<F32>().ElementLength() != v.As<F32>().ElementLength())
+      return fail(env, "movingAverage: expected Float32Arrays of equal lengths"), env.Undefined();
+    lw::movingAverage(t.As<F32>().Data(), v.As<F32>().Data(), static_cast<long>(t.As<F32>().ElementLength()), momentum);
+  }
+  return env.Undefined();
+}
+
 // denseGrad(act, alpha, x, w, y, dy, dx|null, dw|null, db|null, m, k, n)
 Napi::Value DenseGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -315,6 +331,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("optimizer", Napi::Function::New(env, Optimizer));
   exports.Set("denseGrad", Napi::Function::New(env, DenseGrad));
   exports.Set("scaleShift", Napi::Function::New(env, ScaleShift));
+  exports.Set("movingAverage", Napi::Function::New(env, MovingAverage));
   exports.Set("batchNormForward", Napi::Function::New(env, BatchNormForward));
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
   exports.Set("numThreads", Napi::Function::New(env, NumThreads));

@@ -118,4 +118,14 @@ void scaleShift(const float* x, const float* scale, const float* shift, long row
   pool.run(static_cast<int>(tasks), [&](int t) { work(rows * t / tasks, rows * (t + 1) / tasks); });
 }
 
+// NOTE: no FMA contraction here: each product is rounded before the sum, as Keras' separate float32 ops do.
+__attribute__((optimize("fp-contract=off"))) void movingAverage(float* target, const float* value, long n, double momentum) {
+  // Keras: (1 - momentum) is computed in double, then both factors meet the float32 tensors.
+  const float keep = static_cast<float>(momentum), take = static_cast<float>(1.0 - momentum);
+  for (long i = 0; i < n; i++) {
+    const float a = target[i] * keep, b = value[i] * take;
+    target[i] = a + b;
+  }
+}
+
 }  // namespace lw

@@ -41,6 +41,9 @@ void batchNormBackward(const float* x, const float* dy, const float* mean, const
 /** y[i, j] = x[i, j] * scale[j] + shift[j] for x [rows, c] (inference batch norm, layer norm). */
 void scaleShift(const float* x, const float* scale, const float* shift, long rows, long c, float* y);
 
+/** In place: target = target * momentum + value * (1 - momentum) (Keras' moving statistics). */
+void movingAverage(float* target, const float* value, long n, double momentum);
+
 /** One parameter of an optimizer call: weights, gradient, up to 4 slots, length. */
 struct OptParam {
   float* w;

@@ -127,6 +127,11 @@ export interface Backend {
   oneHot(indices: RawTensor, depth: number, dtype: DType): RawTensor;
   /** Pads with `value`; paddings[i] = [before, after]. */
   pad(x: RawTensor, paddings: readonly (readonly [number, number])[], value: number): RawTensor;
+  /**
+   * In place, for each pair: target = target * momentum + value * (1 - momentum) in float32 (each product
+   * rounded, then the sum), as Keras updates the moving statistics of batch normalization.
+   */
+  movingAverage(targets: Float32Array[], values: Float32Array[], momentum: number): void;
   /** Applies an optimizer step in place over every parameter in one call. */
   optimizerUpdate(update: OptimizerUpdate): void;
   /**

@@ -28,6 +28,7 @@ interface Addon {
   batchNormBackward(x: Float32Array, dy: Float32Array, mean: Float32Array, rstd: Float32Array, gamma: Float32Array | null,
     rows: number, c: number, dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
   scaleShift(x: Float32Array, scale: Float32Array, shift: Float32Array, rows: number, c: number, y: Float32Array): void;
+  movingAverage(targets: Float32Array[], values: Float32Array[], momentum: number): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
   numThreads(): number;
   simd: string;
@@ -329,6 +330,7 @@ function makeNativeBackend(L: Addon): Backend {
     scatterAdd: ref.scatterAdd,
     oneHot: ref.oneHot,
     pad: ref.pad,
+    movingAverage: (targets: Float32Array[], values: Float32Array[], momentum: number) => L.movingAverage(targets, values, momentum),
     optimizerUpdate,
     recycle,
   };

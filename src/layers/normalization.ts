@@ -3,9 +3,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { reshape } from '../ops/layout.js';
 import { moments } from '../ops/reduce.js';
-import { batchNormTraining, scaleShift } from '../ops/batchnorm.js';
+import { assignMovingAverages, batchNormTraining, scaleShift } from '../ops/batchnorm.js';
 import { rsqrt } from '../ops/unary.js';
-import { noGrad } from '../autograd/tape.js';
 import type { Variable } from '../autograd/variable.js';
 import { Layer, layerError, type CallOptions, type ConstraintLike, type InitializerLike, type LayerArgs, type LayerInput, type RegularizerLike } from './layer.js';
 import type { SymbolicShape } from './symbolic.js';
@@ -205,12 +204,7 @@ export class BatchNormalization extends Layer {
   }
 
   private updateMovingStatistics(batchMean: Tensor, batchVariance: Tensor): void {
-    noGrad(() => {
-      const mu = this.momentum;
-      for (const [moving, batch] of [[this.movingMean!, batchMean], [this.movingVariance!, batchVariance]] as const) {
-        moving.assign(add(mul(moving.value, mu), mul(batch, 1 - mu)));
-      }
-    });
+    assignMovingAverages([this.movingMean!, this.movingVariance!], [batchMean, batchVariance], this.momentum);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -3,7 +3,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { RawTensor } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { defineOp, wrap } from './define.js';
-import { mul } from './arithmetic.js';
+import { add, mul } from './arithmetic.js';
+import type { Variable } from '../autograd/variable.js';
+import { noGrad } from '../autograd/tape.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { unbroadcast } from './layout.js';
 
 interface Saved { mean: RawTensor | null; variance: RawTensor | null; rstd: RawTensor | null }
@@ -68,4 +71,22 @@ const scaleShiftOp = defineOp({
 export function scaleShift(x: Tensor, scale: Tensor, shift: Tensor): Tensor {
   if (scale.dtype !== x.dtype || shift.dtype !== x.dtype) throw new Error(`scaleShift: expected one dtype, received ${x.dtype}, ${scale.dtype}, ${shift.dtype}`);
   return scaleShiftOp([x, scale, shift], {});
+}
+
+/**
+ * Keras' moving-statistics update, in place and without recording: v = v * momentum + value * (1 - momentum) for
+ * each pair. One backend call for float32 variables; other dtypes go through the float ops.
+ */
+export function assignMovingAverages(vars: readonly Variable[], values: readonly Tensor[], momentum: number): void {
+  values.forEach((t, i) => {
+    if (!shapesEqual(t.shape, vars[i].shape)) {
+      throw new Error(`assignMovingAverages: variable "${vars[i].name}" has shape ${formatShape(vars[i].shape)}, received a value of shape ${formatShape(t.shape)}`);
+    }
+  });
+  const f32 = vars.every((v, i) => v.dtype === 'float32' && values[i].dtype === 'float32');
+  if (f32) {
+    backend().movingAverage(vars.map((v) => v.storage()), values.map((t) => t.data as Float32Array), momentum);
+    return;
+  }
+  noGrad(() => vars.forEach((v, i) => v.assign(add(mul(v.value, momentum), mul(values[i], 1 - momentum)))));
 }

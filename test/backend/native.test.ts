@@ -248,6 +248,17 @@ describe('native backend', { skip }, () => {
         close(native().scaleShift(x, sc, sh), rb.scaleShift(x, sc, sh), 1e-6, 1e-6, `scaleShift ${shape.join('x')} by ${pShape.join('x')}`);
       }
     });
+    it('movingAverage matches the reference bit for bit (products rounded before the sum)', () => {
+      for (const momentum of [0.99, 0.9, 0.5, 0]) {
+        const a = [rand([300], 31).data as Float32Array, rand([1], 32).data as Float32Array, rand([17], 33).data as Float32Array];
+        const b = a.map((t) => Float32Array.from(t));
+        const v = [rand([300], 34).data as Float32Array, rand([1], 35).data as Float32Array, rand([17], 36).data as Float32Array];
+        native().movingAverage(a, v, momentum);
+        rb.movingAverage(b, v, momentum);
+        a.forEach((t, i) => assert.deepEqual(t, b[i], `momentum ${momentum}, array ${i}`));
+        assert.notDeepEqual(a[0], rand([300], 31).data);
+      }
+    });
     it('reduction axes other than all-but-last fall back to the reference', () => {
       const x = rand([4, 6], 9);
       const got = native().batchNorm(x, null, null, [1], 1e-3);

@@ -6,7 +6,7 @@ import { matmul } from './matmul.js';
 import { denseGrad } from './dense.js';
 import { batchNorm, batchNormGrad, scaleShift } from './batchnorm.js';
 import { concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './layout.js';
-import { optimizerUpdate } from './optimizer.js';
+import { movingAverage, optimizerUpdate } from './optimizer.js';
 
 export const referenceBackend: Backend = {
   name: 'reference',
@@ -30,5 +30,6 @@ export const referenceBackend: Backend = {
   scatterAdd,
   oneHot,
   pad,
+  movingAverage,
   optimizerUpdate,
 };

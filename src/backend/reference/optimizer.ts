@@ -127,3 +127,12 @@ export function optimizerUpdate(u: OptimizerUpdate): void {
     step(w, u.grads[p], u.slots.map((slot) => slot[p]), u.hyper, flags);
   }
 }
+
+export function movingAverage(targets: Float32Array[], values: Float32Array[], momentum: number): void {
+  const keep = Math.fround(momentum);
+  const take = Math.fround(1 - momentum);
+  targets.forEach((t, k) => {
+    const v = values[k];
+    for (let i = 0; i < t.length; i++) t[i] = Math.fround(Math.fround(t[i] * keep) + Math.fround(v[i] * take));
+  });
+}
