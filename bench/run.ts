@@ -1,4 +1,5 @@
 // `npm run bench`: layerwise vs TensorFlow.js (cpu, wasm) and PyTorch on the same synthetic data, in one run.
+// layerwise and PyTorch are measured interleaved in rounds (the host's speed drifts), tfjs once afterwards.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -8,21 +9,29 @@ import '../src/backend/native.js';
 import { nativeInfo } from '../src/backend/native.js';
 import { backend, getBackend } from '../src/backend/registry.js';
 import type { RawTensor } from '../src/backend/backend.js';
-import { BATCH, makeDataset, measure, PREDICT_BATCH, writeDataset, type MeasureOptions } from './common.js';
+import { BATCH, makeDataset, measure, PREDICT_BATCH, writeDataset, type Dataset, type MeasureOptions } from './common.js';
 import { batches, OpsModel, type WorkloadName } from './workloads.js';
 import { benchTf } from './tfjs_peer.js';
 import { benchSequential } from './sequential.js';
+import { Rounds, type Cell } from './rounds.js';
 
 const WORKLOADS: WorkloadName[] = ['W1', 'W2', 'W3'];
 const GEMMS: [number, number, number][] = [[32, 784, 300], [32, 300, 100], [1024, 784, 300], [2048, 2048, 2048]];
 type Peer = 'layerwise' | 'layerwise-ops' | 'pytorch' | 'tfjs-wasm' | 'tfjs-cpu';
-type Cell = number | string;  // samples/s, or why there is no figure
+type Table = Record<WorkloadName, Partial<Record<Peer, Cell>>>;
+interface TorchRound { train: Record<string, Cell>; predict: Record<string, Cell>; gemm: Record<string, Cell>; info: string; ok: boolean }
 
 const quick = process.argv.includes('--quick');
 const runSeconds = Number(process.env.BENCH_RUN_SECONDS ?? (quick ? 0.3 : 1.5));
+const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3)) || 3);
+/** Measured once (layerwise ops in round 1, tfjs after the rounds): median of 3 timed runs. */
 const opts: MeasureOptions = { runSeconds, runs: 3 };
+/** Per round (layerwise Sequential, GEMMs and PyTorch): one timed run after warm-up. */
+const roundOpts: MeasureOptions = { runSeconds, runs: 1 };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (msg: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const gemmKey = ([m, k, n]: [number, number, number]): string => `${m}x${k}x${n}`;
+const errLine = (e: unknown): string => `failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
 
 function rand(shape: number[], seed: number): RawTensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -35,7 +44,7 @@ function rand(shape: number[], seed: number): RawTensor {
   return { data, shape, dtype: 'float32' };
 }
 
-async function gemmLayerwise(): Promise<Record<string, Cell>> {
+async function gemmLayerwise(mopts: MeasureOptions): Promise<Record<string, Cell>> {
   const out: Record<string, Cell> = {};
   for (const [m, k, n] of GEMMS) {
     const key = `${m}x${k}x${n}`;
@@ -45,81 +54,151 @@ async function gemmLayerwise(): Promise<Record<string, Cell>> {
     }
     const a = rand([m, k], 1);
     const b = rand([k, n], 2);
-    const r = await measure(() => backend().matmul(a, b), 2 * m * n * k, { ...opts, warmupSteps: 3, maxStepsPerRun: 20000 });
-    out[key] = r.median / 1e9;
-    log(`layerwise GEMM ${key}: ${(r.median / 1e9).toFixed(1)} GFLOP/s`);
+    try {
+      const r = await measure(() => backend().matmul(a, b), 2 * m * n * k, { ...mopts, warmupSteps: 3, maxStepsPerRun: 20000 });
+      out[key] = r.median / 1e9;
+    } catch (e) {
+      out[key] = errLine(e);
+    }
   }
+  log(`layerwise GEMM GFLOP/s: ${GEMMS.map((g) => fmt(out[gemmKey(g)])).join(' / ')}`);
   return out;
 }
 
-function runTorch(xPath: string, yPath: string): { train: Record<string, Cell>; predict: Record<string, Cell>; gemm: Record<string, Cell>; info: string } {
-  const none = (why: string): Record<string, Cell> => Object.fromEntries([...WORKLOADS, ...GEMMS.map((g) => g.join('x'))].map((k) => [k, why]));
-  const py = '/usr/bin/python3';
-  const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { train: none('not installed'), predict: none('not installed'), gemm: none('not installed'), info: 'not installed' };
-  const env = { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX', OMP_WAIT_POLICY: 'PASSIVE' };
-  const r = spawnSync(py, [join(root, 'bench', 'torch_bench.py'), xPath, yPath, String(runSeconds)], { encoding: 'utf8', env, timeout: 420_000, maxBuffer: 1 << 24 });
-  if (r.status !== 0) {
-    const why = `failed: ${(r.stderr || String(r.error ?? '')).trim().split('\n').pop() ?? ''}`;
-    return { train: none(why), predict: none(why), gemm: none(why), info: why };
-  }
-  const j = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+const TORCH_ENV = { OPENBLAS_CORETYPE: 'SkylakeX', OMP_WAIT_POLICY: 'PASSIVE' };
+const PY = '/usr/bin/python3';
+
+function torchNone(why: string): TorchRound {
+  const none = (): Record<string, Cell> => Object.fromEntries([...WORKLOADS, ...GEMMS.map(gemmKey)].map((k) => [k, why]));
+  return { train: none(), predict: none(), gemm: none(), info: why, ok: false };
+}
+
+/** True when /usr/bin/python3 can import torch. */
+function torchInstalled(): boolean {
+  return spawnSync(PY, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+}
+
+/** One PyTorch pass over all workloads and GEMMs, `runs` timed runs per item. */
+function runTorch(xPath: string, yPath: string, runs: number): TorchRound {
+  const env = { ...process.env, ...TORCH_ENV };
+  const r = spawnSync(PY, [join(root, 'bench', 'torch_bench.py'), xPath, yPath, String(runSeconds), String(runs)],
+    { encoding: 'utf8', env, timeout: 420_000, maxBuffer: 1 << 24 });
+  if (r.status !== 0) return torchNone(`failed: ${(r.stderr || String(r.error ?? '')).trim().split('\n').pop() ?? ''}`);
+  let j: {
     version: string; threads: number;
     train: Record<string, { median: number }>; predict: Record<string, { median: number }>; gemm: Record<string, number>;
   };
+  try {
+    j = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof j;
+  } catch (e) {
+    return torchNone(errLine(e));
+  }
   const pick = (o: Record<string, { median: number }>): Record<string, Cell> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.median]));
-  const gemm = Object.fromEntries(GEMMS.map(([m, k, n]) => [`${m}x${k}x${n}`, j.gemm[`${m}x${k}x${n}`]]));
-  return { train: pick(j.train), predict: pick(j.predict), gemm, info: `PyTorch ${j.version}, ${j.threads} threads, OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE` };
+  const gemm = Object.fromEntries(GEMMS.map((g) => [gemmKey(g), j.gemm[gemmKey(g)] ?? 'n/a']));
+  return {
+    train: pick(j.train), predict: pick(j.predict), gemm, ok: true,
+    info: `PyTorch ${j.version}, ${j.threads} threads, OPENBLAS_CORETYPE=${TORCH_ENV.OPENBLAS_CORETYPE} OMP_WAIT_POLICY=${TORCH_ENV.OMP_WAIT_POLICY}`,
+  };
+}
+
+/** layerwise ops (the op/autodiff API) for every workload, median of 3 runs; measured once (round 1). */
+async function benchOps(data: Dataset, train: Table, predict: Table): Promise<void> {
+  for (const w of WORKLOADS) {
+    try {
+      const model = new OpsModel(w);
+      const next = batches(data);
+      const tr = await measure(() => {
+        const b = next();
+        return model.trainStep(b.x, b.y);
+      }, BATCH, opts);
+      const px = batches(data, PREDICT_BATCH)().x;
+      const pr = await measure(() => model.predict(px), PREDICT_BATCH, { ...opts, warmupSteps: 1 });
+      train[w]['layerwise-ops'] = tr.median;
+      predict[w]['layerwise-ops'] = pr.median;
+      log(`layerwise ops ${w}: train ${tr.median.toFixed(0)} samples/s, predict ${pr.median.toFixed(0)} samples/s`);
+    } catch (e) {
+      train[w]['layerwise-ops'] = predict[w]['layerwise-ops'] = errLine(e);
+    }
+  }
 }
 
 const fmt = (v: Cell | undefined): string => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : v ?? 'n/a');
-const ratio = (a: Cell | undefined, b: Cell | undefined): string => (typeof a === 'number' && typeof b === 'number' ? `${(a / b).toFixed(2)}x` : 'n/a');
+const fmtRatio = (r: number | undefined): string => (r === undefined ? 'n/a' : `${r.toFixed(2)}x`);
+const ratio = (a: Cell | undefined, b: Cell | undefined): string => (typeof a === 'number' && typeof b === 'number' ? fmtRatio(a / b) : 'n/a');
 
 async function main(): Promise<void> {
   const t0 = performance.now();
   const native = nativeInfo();
-  log(`layerwise backend: ${getBackend()}${native ? ` (${native.simd}, ${native.threads} threads)` : ''}; run ${runSeconds}s x 3 after warm-up`);
+  log(`layerwise backend: ${getBackend()}${native ? ` (${native.simd}, ${native.threads} threads)` : ''}; ${rounds} rounds (layerwise then PyTorch), one run of ${runSeconds}s per item after warm-up`);
   const data = makeDataset();
-  const train: Record<WorkloadName, Partial<Record<Peer, Cell>>> = { W1: {}, W2: {}, W3: {} };
-  const predict: Record<WorkloadName, Partial<Record<Peer, Cell>>> = { W1: {}, W2: {}, W3: {} };
+  const train: Table = { W1: {}, W2: {}, W3: {} };
+  const predict: Table = { W1: {}, W2: {}, W3: {} };
+  const trainRounds = new Rounds(WORKLOADS);
+  const predictRounds = new Rounds(WORKLOADS);
+  const gemmRounds = new Rounds(GEMMS.map(gemmKey));
 
-  const gemm = { layerwise: await gemmLayerwise(), pytorch: {} as Record<string, Cell> };
-  for (const w of WORKLOADS) {
-    const model = new OpsModel(w);
-    const next = batches(data);
-    const tr = await measure(() => {
-      const b = next();
-      return model.trainStep(b.x, b.y);
-    }, BATCH, opts);
-    const px = batches(data, PREDICT_BATCH)().x;
-    const pr = await measure(() => model.predict(px), PREDICT_BATCH, { ...opts, warmupSteps: 1 });
-    train[w]['layerwise-ops'] = tr.median;
-    predict[w]['layerwise-ops'] = pr.median;
-    log(`layerwise ops ${w}: train ${tr.median.toFixed(0)} samples/s, predict ${pr.median.toFixed(0)} samples/s`);
-    try {
-      const sq = await benchSequential(w, data, opts);
-      train[w].layerwise = sq.train;
-      predict[w].layerwise = sq.predict;
-      log(`layerwise Sequential ${w}: train ${sq.train.toFixed(0)} samples/s, predict ${sq.predict.toFixed(0)} samples/s`);
-    } catch (e) {
-      train[w].layerwise = predict[w].layerwise = `failed: ${(e as Error).message.split('\n')[0]}`;
-    }
-  }
-
+  const haveTorch = torchInstalled();
+  let torchInfo = haveTorch ? '' : 'not installed';
   const dir = join(tmpdir(), `layerwise-bench-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
   const xPath = join(dir, 'x.f32');
   const yPath = join(dir, 'y.i32');
-  writeDataset(data, xPath, yPath);
-  log('PyTorch ...');
-  const torch = runTorch(xPath, yPath);
-  rmSync(dir, { recursive: true, force: true });
-  gemm.pytorch = torch.gemm;
-  for (const w of WORKLOADS) {
-    train[w].pytorch = torch.train[w];
-    predict[w].pytorch = torch.predict[w];
+  if (haveTorch) {
+    mkdirSync(dir, { recursive: true });
+    writeDataset(data, xPath, yPath);
   }
-  log(`PyTorch: ${torch.info}; train ${WORKLOADS.map((w) => fmt(train[w].pytorch)).join(' / ')}`);
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      // layerwise, then PyTorch straight after: each per-round ratio compares figures taken under the same host speed.
+      const lwTrain: Record<string, Cell> = {};
+      const lwPredict: Record<string, Cell> = {};
+      for (const w of WORKLOADS) {
+        try {
+          const sq = await benchSequential(w, data, roundOpts);
+          lwTrain[w] = sq.train;
+          lwPredict[w] = sq.predict;
+        } catch (e) {
+          lwTrain[w] = lwPredict[w] = errLine(e);
+        }
+      }
+      log(`round ${round}/${rounds} layerwise Sequential train ${WORKLOADS.map((w) => fmt(lwTrain[w])).join(' / ')}, ` +
+        `predict ${WORKLOADS.map((w) => fmt(lwPredict[w])).join(' / ')} samples/s`);
+      const lwGemm = await gemmLayerwise(roundOpts);
+      const torch = haveTorch ? runTorch(xPath, yPath, 1) : torchNone('not installed');
+      if (torch.ok || !torchInfo) torchInfo = torch.info;
+      if (haveTorch) {
+        log(`round ${round}/${rounds} PyTorch train ${WORKLOADS.map((w) => fmt(torch.train[w])).join(' / ')}, ` +
+          `predict ${WORKLOADS.map((w) => fmt(torch.predict[w])).join(' / ')} samples/s, GEMM ${GEMMS.map((g) => fmt(torch.gemm[gemmKey(g)])).join(' / ')} GFLOP/s`);
+      }
+      for (const w of WORKLOADS) {
+        trainRounds.add(w, lwTrain[w], torch.train[w]);
+        predictRounds.add(w, lwPredict[w], torch.predict[w]);
+      }
+      for (const g of GEMMS) gemmRounds.add(gemmKey(g), lwGemm[gemmKey(g)], torch.gemm[gemmKey(g)]);
+      if (round === 1) await benchOps(data, train, predict);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const vsTorch: Record<'train' | 'predict', Partial<Record<WorkloadName, number>>> = { train: {}, predict: {} };
+  for (const w of WORKLOADS) {
+    const t = trainRounds.summary(w);
+    const p = predictRounds.summary(w);
+    train[w].layerwise = t.layerwise;
+    train[w].pytorch = t.pytorch;
+    predict[w].layerwise = p.layerwise;
+    predict[w].pytorch = p.pytorch;
+    vsTorch.train[w] = t.ratio;
+    vsTorch.predict[w] = p.ratio;
+  }
+  const gemm = { layerwise: {} as Record<string, Cell>, pytorch: {} as Record<string, Cell>, ratio: {} as Record<string, number | undefined> };
+  for (const g of GEMMS) {
+    const s = gemmRounds.summary(gemmKey(g));
+    gemm.layerwise[gemmKey(g)] = s.layerwise;
+    gemm.pytorch[gemmKey(g)] = s.pytorch;
+    gemm.ratio[gemmKey(g)] = s.ratio;
+  }
+  log(`PyTorch: ${torchInfo}; median of per-round ratios, train ${WORKLOADS.map((w) => fmtRatio(vsTorch.train[w])).join(' / ')}`);
 
   for (const be of ['wasm', 'cpu'] as const) {
     for (const w of WORKLOADS) {
@@ -130,7 +209,7 @@ async function main(): Promise<void> {
         predict[w][peer] = r.predict;
         log(`${peer} ${w}: train ${r.train.toFixed(0)}, predict ${r.predict.toFixed(0)} samples/s`);
       } catch (e) {
-        train[w][peer] = predict[w][peer] = `failed: ${(e as Error).message.split("\n")[0]}`;
+        train[w][peer] = predict[w][peer] = errLine(e);
       }
     }
   }
@@ -140,10 +219,18 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
     layerwise: { backend: getBackend(), ...(native ?? {}), api: 'Sequential (trainOnBatch / predictOnBatch); layerwise-ops: the op/autodiff API' },
-    pytorch: torch.info,
-    settings: { batch: BATCH, predictBatch: PREDICT_BATCH, runSeconds, runs: 3, statistic: 'median' },
+    pytorch: torchInfo,
+    settings: {
+      batch: BATCH, predictBatch: PREDICT_BATCH, runSeconds, rounds,
+      method: `${rounds} rounds; in each round layerwise Sequential + GEMMs, then PyTorch, one timed run each after warm-up; ` +
+        'layerwise/pytorch = median over rounds; vsPytorch = median of per-round ratios. layerwise-ops (round 1) and tfjs ' +
+        '(after the rounds): median of 3 timed runs, measured once; vs tfjs = layerwise median / tfjs.',
+    },
     units: { train: 'samples/s', predict: 'samples/s', gemm: 'GFLOP/s' },
-    train, predict, gemm, seconds,
+    train, predict, gemm,
+    vsPytorch: vsTorch,
+    rounds: { train: trainRounds.series, predict: predictRounds.series, gemm: gemmRounds.series },
+    seconds,
   };
   const resDir = join(root, 'bench', 'results');
   mkdirSync(resDir, { recursive: true });
@@ -151,10 +238,13 @@ async function main(): Promise<void> {
   const lines = [
     `# layerwise bench (${results.date})`, '',
     `Machine: ${results.machine.cpus} x ${results.machine.model}, Node ${process.version}. layerwise backend: ${results.layerwise.backend}` +
-      `${native ? ` (${native.simd}, ${native.threads} threads)` : ''}. ${torch.info}.`,
+      `${native ? ` (${native.simd}, ${native.threads} threads)` : ''}. PyTorch: ${torchInfo}.`,
     'layerwise = the Keras-style Sequential model (trainOnBatch / predictOnBatch); layerwise ops = the same computation',
     'through the op/autodiff API (dense op, moments, backend().optimizerUpdate). Ratios use the Sequential figure.',
-    `Median of 3 timed runs (~${runSeconds}s each) after warm-up; samples/s (higher is better); ratio = layerwise / peer.`, '',
+    `layerwise vs PyTorch: ${rounds} rounds; in each round layerwise then PyTorch, one timed run of ~${runSeconds}s each after warm-up;`,
+    'layerwise and PyTorch columns = median over rounds; vs PyTorch = median of the per-round ratios (layerwise_i / PyTorch_i).',
+    `layerwise ops (round 1) and tfjs (after the rounds): median of 3 timed runs of ~${runSeconds}s, measured once; vs tfjs = layerwise median / tfjs.`,
+    'Samples/s (higher is better); per-round figures are in latest.json (rounds).', '',
     '| workload | layerwise | layerwise ops | PyTorch | tfjs wasm | tfjs cpu | vs PyTorch | vs tfjs wasm | vs tfjs cpu |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
@@ -163,13 +253,13 @@ async function main(): Promise<void> {
       const r = table[w];
       const lw = typeof r.layerwise === 'number' ? r.layerwise : r['layerwise-ops'];
       lines.push(`| ${w} ${kind} | ${fmt(r.layerwise)} | ${fmt(r['layerwise-ops'])} | ${fmt(r.pytorch)} | ${fmt(r['tfjs-wasm'])} | ${fmt(r['tfjs-cpu'])} | ` +
-        `${ratio(lw, r.pytorch)} | ${ratio(lw, r['tfjs-wasm'])} | ${ratio(lw, r['tfjs-cpu'])} |`);
+        `${fmtRatio(vsTorch[kind.startsWith('train') ? 'train' : 'predict'][w])} | ${ratio(lw, r['tfjs-wasm'])} | ${ratio(lw, r['tfjs-cpu'])} |`);
     }
   }
   lines.push('', '| GEMM m x k x n | layerwise GFLOP/s | PyTorch GFLOP/s | ratio |', '|---|---:|---:|---:|');
-  for (const [m, k, n] of GEMMS) {
-    const key = `${m}x${k}x${n}`;
-    lines.push(`| ${key} | ${fmt(gemm.layerwise[key])} | ${fmt(gemm.pytorch[key])} | ${ratio(gemm.layerwise[key], gemm.pytorch[key])} |`);
+  for (const g of GEMMS) {
+    const key = gemmKey(g);
+    lines.push(`| ${key} | ${fmt(gemm.layerwise[key])} | ${fmt(gemm.pytorch[key])} | ${fmtRatio(gemm.ratio[key])} |`);
   }
   lines.push('', `Total bench time: ${seconds.toFixed(0)} s.`, '');
   writeFileSync(join(resDir, 'latest.md'), lines.join('\n'));

@@ -1,5 +1,6 @@
 # PyTorch peer for `npm run bench`: the same workloads and data (raw float32/int32 files), prints JSON.
-# Usage: OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_bench.py X.bin Y.bin RUN_SECONDS
+# Usage: OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_bench.py X.bin Y.bin RUN_SECONDS [RUNS]
+# RUNS: timed runs per item after warm-up (default 3); the interleaved bench passes 1 per round.
 import json
 import sys
 import time
@@ -59,11 +60,11 @@ def build(name):
     return nn.Sequential(*layers)
 
 
-def gemm(m, k, n, run_seconds):
+def gemm(m, k, n, run_seconds, runs=3):
     a = torch.rand(m, k)
     b = torch.rand(k, n)
     flops = 2.0 * m * n * k
-    med, runs = measure(lambda: torch.mm(a, b), flops, run_seconds, warmup=3, max_steps=20000)
+    med, _ = measure(lambda: torch.mm(a, b), flops, run_seconds, runs=runs, warmup=3, max_steps=20000)
     return med / 1e9
 
 
@@ -71,7 +72,8 @@ def main():
     x = torch.from_numpy(np.fromfile(sys.argv[1], dtype=np.float32).reshape(-1, N_FEATURES))
     y = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.int32).astype(np.int64))
     run_seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 1.5
-    out = {'version': torch.__version__, 'threads': torch.get_num_threads(), 'train': {}, 'predict': {}, 'gemm': {}}
+    n_runs = max(1, int(sys.argv[4])) if len(sys.argv) > 4 else 3
+    out = {'version': torch.__version__, 'threads': torch.get_num_threads(), 'runs': n_runs, 'train': {}, 'predict': {}, 'gemm': {}}
     for name in ['W1', 'W2', 'W3']:
         torch.manual_seed(42)
         model = build(name)
@@ -91,7 +93,7 @@ def main():
             opt.step()
 
         model.train()
-        med, runs = measure(step, BATCH, run_seconds)
+        med, runs = measure(step, BATCH, run_seconds, runs=n_runs)
         out['train'][name] = {'median': med, 'runs': runs}
         model.eval()
         px = x[:PREDICT_BATCH].clone()
@@ -100,10 +102,10 @@ def main():
             with torch.no_grad():
                 torch.softmax(model(px), dim=1)
 
-        med, runs = measure(predict, PREDICT_BATCH, run_seconds, warmup=1)
+        med, runs = measure(predict, PREDICT_BATCH, run_seconds, runs=n_runs, warmup=1)
         out['predict'][name] = {'median': med, 'runs': runs}
     for (m, k, n) in [(32, 784, 300), (32, 300, 100), (1024, 784, 300), (2048, 2048, 2048)]:
-        out['gemm'][f'{m}x{k}x{n}'] = gemm(m, k, n, run_seconds)
+        out['gemm'][f'{m}x{k}x{n}'] = gemm(m, k, n, run_seconds, n_runs)
     print(json.dumps(out))
 
 

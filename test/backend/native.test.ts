@@ -54,7 +54,7 @@ describe('native backend', { skip }, () => {
       });
     }
     it('large shapes that block over K and N and split over threads', () => {
-      for (const [m, k, n] of [[32, 784, 300], [300, 530, 97], [129, 600, 200]]) {
+      for (const [m, k, n] of [[32, 784, 300], [300, 530, 97], [129, 600, 200], [70, 1100, 2100], [9, 40, 2100]]) {
         const a = rand([m, k], m + k);
         const b = rand([k, n], n);
         close(native().matmul(a, b), rb.matmul(a, b), 2e-3, 1e-4, `${m}x${k}x${n}`);
