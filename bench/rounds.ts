@@ -1,5 +1,6 @@
-// Aggregation of the interleaved bench rounds: per-round layerwise and PyTorch figures, the median of each, and the
-// median of the per-round ratios (each ratio pairs two measurements taken seconds apart, so host-speed swings cancel).
+// Aggregation of the bench rounds: per-round layerwise and PyTorch figures, the median of each, and the median of the
+// per-round ratios (each item is measured layerwise then PyTorch back to back, so a ratio pairs two measurements taken
+// seconds apart and host-speed swings largely cancel).
 
 /** A figure (samples/s or GFLOP/s), or why there is none ("not installed", "failed: ..."). */
 export type Cell = number | string;

@@ -1,6 +1,6 @@
 // `npm run bench`: layerwise vs TensorFlow.js (cpu, wasm) and PyTorch on the same synthetic data, in one run.
-// layerwise and PyTorch are measured interleaved in rounds (the host's speed drifts), tfjs once afterwards.
-import { spawnSync } from 'node:child_process';
+// layerwise and PyTorch are measured in rounds, per item back to back (the host's speed drifts), tfjs once afterwards.
+// PyTorch runs as one persistent process (bench/torch_peer.ts); both sides keep their models alive across rounds.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,21 +12,21 @@ import type { RawTensor } from '../src/backend/backend.js';
 import { BATCH, makeDataset, measure, PREDICT_BATCH, writeDataset, type Dataset, type MeasureOptions } from './common.js';
 import { batches, OpsModel, type WorkloadName } from './workloads.js';
 import { benchTf } from './tfjs_peer.js';
-import { benchSequential } from './sequential.js';
 import { Rounds, type Cell } from './rounds.js';
+import { TorchPeer, torchInstalled, type TorchCommand } from './torch_peer.js';
+import { buildSequential, type SequentialBench } from './sequential.js';
 
 const WORKLOADS: WorkloadName[] = ['W1', 'W2', 'W3'];
 const GEMMS: [number, number, number][] = [[32, 784, 300], [32, 300, 100], [1024, 784, 300], [2048, 2048, 2048]];
 type Peer = 'layerwise' | 'layerwise-ops' | 'pytorch' | 'tfjs-wasm' | 'tfjs-cpu';
 type Table = Record<WorkloadName, Partial<Record<Peer, Cell>>>;
-interface TorchRound { train: Record<string, Cell>; predict: Record<string, Cell>; gemm: Record<string, Cell>; info: string; ok: boolean }
 
 const quick = process.argv.includes('--quick');
 const runSeconds = Number(process.env.BENCH_RUN_SECONDS ?? (quick ? 0.3 : 1.5));
-const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 3)) || 3);
+const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 5)) || 5);
 /** Measured once (layerwise ops in round 1, tfjs after the rounds): median of 3 timed runs. */
 const opts: MeasureOptions = { runSeconds, runs: 3 };
-/** Per round (layerwise Sequential, GEMMs and PyTorch): one timed run after warm-up. */
+/** Per round and item (layerwise Sequential, GEMMs and PyTorch): one timed run after warm-up. */
 const roundOpts: MeasureOptions = { runSeconds, runs: 1 };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (msg: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -44,61 +44,19 @@ function rand(shape: number[], seed: number): RawTensor {
   return { data, shape, dtype: 'float32' };
 }
 
-async function gemmLayerwise(mopts: MeasureOptions): Promise<Record<string, Cell>> {
-  const out: Record<string, Cell> = {};
-  for (const [m, k, n] of GEMMS) {
-    const key = `${m}x${k}x${n}`;
-    if (getBackend() === 'reference' && m * k * n > 1e8) {
-      out[key] = 'skipped (reference backend)';
-      continue;
-    }
-    const a = rand([m, k], 1);
-    const b = rand([k, n], 2);
-    try {
-      const r = await measure(() => backend().matmul(a, b), 2 * m * n * k, { ...mopts, warmupSteps: 3, maxStepsPerRun: 20000 });
-      out[key] = r.median / 1e9;
-    } catch (e) {
-      out[key] = errLine(e);
-    }
+/** One layerwise GEMM measurement in GFLOP/s (inputs cached per shape). */
+const gemmInputs = new Map<string, [RawTensor, RawTensor]>();
+async function gemmLayerwise([m, k, n]: [number, number, number]): Promise<Cell> {
+  if (getBackend() === 'reference' && m * k * n > 1e8) return 'skipped (reference backend)';
+  const key = gemmKey([m, k, n]);
+  let ab = gemmInputs.get(key);
+  if (!ab) {
+    ab = [rand([m, k], 1), rand([k, n], 2)];
+    gemmInputs.set(key, ab);
   }
-  log(`layerwise GEMM GFLOP/s: ${GEMMS.map((g) => fmt(out[gemmKey(g)])).join(' / ')}`);
-  return out;
-}
-
-const TORCH_ENV = { OPENBLAS_CORETYPE: 'SkylakeX', OMP_WAIT_POLICY: 'PASSIVE' };
-const PY = '/usr/bin/python3';
-
-function torchNone(why: string): TorchRound {
-  const none = (): Record<string, Cell> => Object.fromEntries([...WORKLOADS, ...GEMMS.map(gemmKey)].map((k) => [k, why]));
-  return { train: none(), predict: none(), gemm: none(), info: why, ok: false };
-}
-
-/** True when /usr/bin/python3 can import torch. */
-function torchInstalled(): boolean {
-  return spawnSync(PY, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-}
-
-/** One PyTorch pass over all workloads and GEMMs, `runs` timed runs per item. */
-function runTorch(xPath: string, yPath: string, runs: number): TorchRound {
-  const env = { ...process.env, ...TORCH_ENV };
-  const r = spawnSync(PY, [join(root, 'bench', 'torch_bench.py'), xPath, yPath, String(runSeconds), String(runs)],
-    { encoding: 'utf8', env, timeout: 420_000, maxBuffer: 1 << 24 });
-  if (r.status !== 0) return torchNone(`failed: ${(r.stderr || String(r.error ?? '')).trim().split('\n').pop() ?? ''}`);
-  let j: {
-    version: string; threads: number;
-    train: Record<string, { median: number }>; predict: Record<string, { median: number }>; gemm: Record<string, number>;
-  };
-  try {
-    j = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof j;
-  } catch (e) {
-    return torchNone(errLine(e));
-  }
-  const pick = (o: Record<string, { median: number }>): Record<string, Cell> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.median]));
-  const gemm = Object.fromEntries(GEMMS.map((g) => [gemmKey(g), j.gemm[gemmKey(g)] ?? 'n/a']));
-  return {
-    train: pick(j.train), predict: pick(j.predict), gemm, ok: true,
-    info: `PyTorch ${j.version}, ${j.threads} threads, OPENBLAS_CORETYPE=${TORCH_ENV.OPENBLAS_CORETYPE} OMP_WAIT_POLICY=${TORCH_ENV.OMP_WAIT_POLICY}`,
-  };
+  const [a, b] = ab;
+  const r = await measure(() => backend().matmul(a, b), 2 * m * n * k, { ...roundOpts, warmupSteps: 3, maxStepsPerRun: 20000 });
+  return r.median / 1e9;
 }
 
 /** layerwise ops (the op/autodiff API) for every workload, median of 3 runs; measured once (round 1). */
@@ -129,7 +87,7 @@ const ratio = (a: Cell | undefined, b: Cell | undefined): string => (typeof a ==
 async function main(): Promise<void> {
   const t0 = performance.now();
   const native = nativeInfo();
-  log(`layerwise backend: ${getBackend()}${native ? ` (${native.simd}, ${native.threads} threads)` : ''}; ${rounds} rounds (layerwise then PyTorch), one run of ${runSeconds}s per item after warm-up`);
+  log(`layerwise backend: ${getBackend()}${native ? ` (${native.simd}, ${native.threads} threads)` : ''}; ${rounds} rounds (per item, layerwise then PyTorch back to back), one run of ${runSeconds}s per item after warm-up`);
   const data = makeDataset();
   const train: Table = { W1: {}, W2: {}, W3: {} };
   const predict: Table = { W1: {}, W2: {}, W3: {} };
@@ -138,46 +96,91 @@ async function main(): Promise<void> {
   const gemmRounds = new Rounds(GEMMS.map(gemmKey));
 
   const haveTorch = torchInstalled();
-  let torchInfo = haveTorch ? '' : 'not installed';
+  let torchInfo = 'not installed';
   const dir = join(tmpdir(), `layerwise-bench-${process.pid}`);
-  const xPath = join(dir, 'x.f32');
-  const yPath = join(dir, 'y.i32');
-  if (haveTorch) {
-    mkdirSync(dir, { recursive: true });
-    writeDataset(data, xPath, yPath);
-  }
+  let peer: TorchPeer | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    peer?.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.once('exit', () => peer?.close());
   try {
+    if (haveTorch) {
+      mkdirSync(dir, { recursive: true });
+      const xPath = join(dir, 'x.f32');
+      const yPath = join(dir, 'y.i32');
+      writeDataset(data, xPath, yPath);
+      peer = new TorchPeer(join(root, 'bench', 'torch_bench.py'), xPath, yPath, runSeconds);
+      try {
+        torchInfo = await peer.ready();
+        log(`PyTorch server ready: ${torchInfo}`);
+      } catch (e) {
+        torchInfo = errLine(e);
+        log(`PyTorch server: ${torchInfo}`);
+      }
+    }
+    const torchCell = async (cmd: TorchCommand): Promise<Cell> => {
+      if (!peer) return 'not installed';
+      try {
+        return await peer.request({ ...cmd, runSeconds });
+      } catch (e) {
+        return errLine(e);
+      }
+    };
+    const lwCell = async (f: () => Promise<Cell>): Promise<Cell> => {
+      try {
+        return await f();
+      } catch (e) {
+        return errLine(e);
+      }
+    };
+    /** One item: layerwise, then PyTorch straight after, so the per-round ratio compares figures taken seconds apart. */
+    const pair = async (round: number, label: string, unit: string, rs: Rounds, key: string,
+      lw: () => Promise<Cell>, cmd: TorchCommand): Promise<void> => {
+      const l = await lwCell(lw);
+      const t = await torchCell(cmd);
+      rs.add(key, l, t);
+      const u = (c: Cell): string => (typeof c === 'number' ? ` ${unit}` : '');
+      log(`round ${round}/${rounds} ${label}: layerwise ${fmt(l)}${u(l)}, PyTorch ${fmt(t)}${u(t)} (${ratio(l, t)})`);
+    };
+    const models = new Map<WorkloadName, SequentialBench>();
+    const model = (w: WorkloadName): SequentialBench => {
+      let m = models.get(w);
+      if (!m) {
+        m = buildSequential(w, data);
+        models.set(w, m);
+      }
+      return m;
+    };
     for (let round = 1; round <= rounds; round++) {
-      // layerwise, then PyTorch straight after: each per-round ratio compares figures taken under the same host speed.
-      const lwTrain: Record<string, Cell> = {};
-      const lwPredict: Record<string, Cell> = {};
       for (const w of WORKLOADS) {
-        try {
-          const sq = await benchSequential(w, data, roundOpts);
-          lwTrain[w] = sq.train;
-          lwPredict[w] = sq.predict;
-        } catch (e) {
-          lwTrain[w] = lwPredict[w] = errLine(e);
-        }
+        await pair(round, `${w} train`, 'samples/s', trainRounds, w, async () => {
+          const m = model(w);
+          return (await measure(() => {
+            const b = m.next();
+            return m.model.trainOnBatch(b.x, b.y);
+          }, BATCH, roundOpts)).median;
+        }, { item: 'train', workload: w });
+        await pair(round, `${w} predict`, 'samples/s', predictRounds, w, async () => {
+          const m = model(w);
+          return (await measure(() => m.model.predictOnBatch(m.px), PREDICT_BATCH, { ...roundOpts, warmupSteps: 1 })).median;
+        }, { item: 'predict', workload: w });
       }
-      log(`round ${round}/${rounds} layerwise Sequential train ${WORKLOADS.map((w) => fmt(lwTrain[w])).join(' / ')}, ` +
-        `predict ${WORKLOADS.map((w) => fmt(lwPredict[w])).join(' / ')} samples/s`);
-      const lwGemm = await gemmLayerwise(roundOpts);
-      const torch = haveTorch ? runTorch(xPath, yPath, 1) : torchNone('not installed');
-      if (torch.ok || !torchInfo) torchInfo = torch.info;
-      if (haveTorch) {
-        log(`round ${round}/${rounds} PyTorch train ${WORKLOADS.map((w) => fmt(torch.train[w])).join(' / ')}, ` +
-          `predict ${WORKLOADS.map((w) => fmt(torch.predict[w])).join(' / ')} samples/s, GEMM ${GEMMS.map((g) => fmt(torch.gemm[gemmKey(g)])).join(' / ')} GFLOP/s`);
+      for (const g of GEMMS) {
+        const [m, k, n] = g;
+        await pair(round, `GEMM ${gemmKey(g)}`, 'GFLOP/s', gemmRounds, gemmKey(g), () => gemmLayerwise(g), { item: 'gemm', m, k, n });
       }
-      for (const w of WORKLOADS) {
-        trainRounds.add(w, lwTrain[w], torch.train[w]);
-        predictRounds.add(w, lwPredict[w], torch.predict[w]);
-      }
-      for (const g of GEMMS) gemmRounds.add(gemmKey(g), lwGemm[gemmKey(g)], torch.gemm[gemmKey(g)]);
       if (round === 1) await benchOps(data, train, predict);
     }
   } finally {
+    if (peer?.failure && !torchInfo.startsWith('failed')) torchInfo += `; then failed: ${peer.failure}`;
+    peer?.close();
     rmSync(dir, { recursive: true, force: true });
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
   }
 
   const vsTorch: Record<'train' | 'predict', Partial<Record<WorkloadName, number>>> = { train: {}, predict: {} };
@@ -222,7 +225,8 @@ async function main(): Promise<void> {
     pytorch: torchInfo,
     settings: {
       batch: BATCH, predictBatch: PREDICT_BATCH, runSeconds, rounds,
-      method: `${rounds} rounds; in each round layerwise Sequential + GEMMs, then PyTorch, one timed run each after warm-up; ` +
+      method: `${rounds} rounds; in each round, per item, layerwise then PyTorch back to back (one persistent PyTorch process, ` +
+        'models built once and kept across rounds), one timed run each after warm-up; ' +
         'layerwise/pytorch = median over rounds; vsPytorch = median of per-round ratios. layerwise-ops (round 1) and tfjs ' +
         '(after the rounds): median of 3 timed runs, measured once; vs tfjs = layerwise median / tfjs.',
     },
@@ -241,7 +245,8 @@ async function main(): Promise<void> {
       `${native ? ` (${native.simd}, ${native.threads} threads)` : ''}. PyTorch: ${torchInfo}.`,
     'layerwise = the Keras-style Sequential model (trainOnBatch / predictOnBatch); layerwise ops = the same computation',
     'through the op/autodiff API (dense op, moments, backend().optimizerUpdate). Ratios use the Sequential figure.',
-    `layerwise vs PyTorch: ${rounds} rounds; in each round layerwise then PyTorch, one timed run of ~${runSeconds}s each after warm-up;`,
+    `layerwise vs PyTorch: ${rounds} rounds; in each round, per item, layerwise then PyTorch back to back, one timed run of ~${runSeconds}s`,
+    'each after warm-up (one persistent PyTorch process; both sides build each model once and keep it across rounds);',
     'layerwise and PyTorch columns = median over rounds; vs PyTorch = median of the per-round ratios (layerwise_i / PyTorch_i).',
     `layerwise ops (round 1) and tfjs (after the rounds): median of 3 timed runs of ~${runSeconds}s, measured once; vs tfjs = layerwise median / tfjs.`,
     'Samples/s (higher is better); per-round figures are in latest.json (rounds).', '',

@@ -1,10 +1,14 @@
-// The workloads through layerwise's Keras-style Sequential API (trainOnBatch / predictOnBatch).
+// The workloads through layerwise's Keras-style Sequential API (trainOnBatch / predictOnBatch), built once and
+// kept alive across the bench rounds.
 import { Sequential, layers, optimizers } from '../src/index.js';
-import { Tensor } from '../src/tensor/tensor.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 import { architecture, batches, type WorkloadName } from './workloads.js';
-import { BATCH, N_FEATURES, PREDICT_BATCH, type Dataset, measure, type MeasureOptions } from './common.js';
+import { N_FEATURES, PREDICT_BATCH, type Dataset } from './common.js';
 
-function build(name: WorkloadName): Sequential {
+/** The workload as a layerwise Sequential model kept alive across rounds. */
+export interface SequentialBench { model: Sequential; next: () => { x: Tensor; y: Tensor }; px: Tensor }
+
+export function buildSequential(name: WorkloadName, d: Dataset): SequentialBench {
   const model = new Sequential([new layers.Flatten({ inputShape: [N_FEATURES] })]);
   const arch = architecture(name);
   arch.forEach((spec, i) => {
@@ -17,18 +21,6 @@ function build(name: WorkloadName): Sequential {
     }
   });
   model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.01 }), loss: 'sparse_categorical_crossentropy' });
-  return model;
+  return { model, next: batches(d), px: batches(d, PREDICT_BATCH)().x };
 }
 
-/** Training samples/s (batch 32) and predict samples/s (batch 1024) of the Sequential model. */
-export async function benchSequential(name: WorkloadName, d: Dataset, opts: MeasureOptions): Promise<{ train: number; predict: number }> {
-  const model = build(name);
-  const next = batches(d);
-  const train = await measure(() => {
-    const b = next();
-    return model.trainOnBatch(b.x, b.y);
-  }, BATCH, opts);
-  const px: Tensor = batches(d, PREDICT_BATCH)().x;
-  const predict = await measure(() => model.predictOnBatch(px), PREDICT_BATCH, { ...opts, warmupSteps: 1 });
-  return { train: train.median, predict: predict.median };
-}

@@ -1,6 +1,11 @@
 # PyTorch peer for `npm run bench`: the same workloads and data (raw float32/int32 files), prints JSON.
-# Usage: OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_bench.py X.bin Y.bin RUN_SECONDS [RUNS]
-# RUNS: timed runs per item after warm-up (default 3); the interleaved bench passes 1 per round.
+# One-shot: OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_bench.py X.bin Y.bin RUN_SECONDS [RUNS]
+#   RUNS: timed runs per item after warm-up (default 3); prints one JSON object with every item.
+# Server (used by the bench): ... bench/torch_bench.py --serve X.bin Y.bin [RUN_SECONDS]
+#   Loads the data and builds each workload's model once (seeded), prints {"ready": true, "version", "threads"}, then
+#   reads one JSON command per stdin line and answers one JSON line each ({"rate": r} or {"error": "..."}):
+#   {"item": "train" | "predict", "workload": "W1", "runSeconds": 1.5} or {"item": "gemm", "m": .., "k": .., "n": ..}.
+#   Each answer is one timed run after its warm-up (measure(..., runs=1)). Exits at end of input.
 import json
 import sys
 import time
@@ -68,7 +73,87 @@ def gemm(m, k, n, run_seconds, runs=3):
     return med / 1e9
 
 
+class Workload:
+    """One workload's model, optimizer and batch cursor, kept across commands (steady state)."""
+
+    def __init__(self, name, x, y):
+        torch.manual_seed(42)
+        self.model = build(name)
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01)
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.x, self.y = x, y
+        self.offset = 0
+        self.px = x[:PREDICT_BATCH].clone()
+
+    def train_step(self):
+        o = self.offset
+        if o + BATCH > self.x.shape[0]:
+            o = 0
+        xb, yb = self.x[o:o + BATCH], self.y[o:o + BATCH]
+        self.offset = o + BATCH
+        self.opt.zero_grad(set_to_none=True)
+        loss = self.loss_fn(self.model(xb), yb)
+        loss.backward()
+        self.opt.step()
+
+    def predict(self):
+        with torch.no_grad():
+            torch.softmax(self.model(self.px), dim=1)
+
+    def train_rate(self, run_seconds):
+        self.model.train()
+        return measure(self.train_step, BATCH, run_seconds, runs=1)[0]
+
+    def predict_rate(self, run_seconds):
+        self.model.eval()
+        return measure(self.predict, PREDICT_BATCH, run_seconds, runs=1, warmup=1)[0]
+
+
+def load(x_path, y_path):
+    x = torch.from_numpy(np.fromfile(x_path, dtype=np.float32).reshape(-1, N_FEATURES))
+    y = torch.from_numpy(np.fromfile(y_path, dtype=np.int32).astype(np.int64))
+    return x, y
+
+
+def serve(argv):
+    x, y = load(argv[0], argv[1])
+    default_seconds = float(argv[2]) if len(argv) > 2 else 1.5
+    workloads = {name: Workload(name, x, y) for name in ['W1', 'W2', 'W3']}
+    gemm_inputs = {}
+
+    def answer(obj):
+        sys.stdout.write(json.dumps(obj) + '\n')
+        sys.stdout.flush()
+
+    answer({'ready': True, 'version': torch.__version__, 'threads': torch.get_num_threads()})
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            cmd = json.loads(line)
+            run_seconds = float(cmd.get('runSeconds', default_seconds))
+            item = cmd.get('item')
+            if item in ('train', 'predict'):
+                w = workloads[cmd['workload']]
+                rate = w.train_rate(run_seconds) if item == 'train' else w.predict_rate(run_seconds)
+            elif item == 'gemm':
+                m, k, n = int(cmd['m']), int(cmd['k']), int(cmd['n'])
+                if (m, k, n) not in gemm_inputs:
+                    gemm_inputs[(m, k, n)] = (torch.rand(m, k), torch.rand(k, n))
+                a, b = gemm_inputs[(m, k, n)]
+                rate = measure(lambda: torch.mm(a, b), 2.0 * m * n * k, run_seconds, runs=1, warmup=3, max_steps=20000)[0] / 1e9
+            else:
+                raise ValueError(f'unknown item {item!r}')
+            answer({'rate': rate})
+        except Exception as e:  # report and keep serving
+            answer({'error': f'{type(e).__name__}: {e}'.split('\n')[0]})
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == '--serve':
+        serve(sys.argv[2:])
+        return
     x = torch.from_numpy(np.fromfile(sys.argv[1], dtype=np.float32).reshape(-1, N_FEATURES))
     y = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.int32).astype(np.int64))
     run_seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 1.5
