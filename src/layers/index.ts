@@ -4,6 +4,7 @@ import { Activation, Dense, Flatten, Reshape } from './core.js';
 import { BatchNormalization, LayerNormalization } from './normalization.js';
 import { ELU, LeakyReLU, PReLU, ReLU, RReLU, Softmax } from './activations.js';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise } from './regularization.js';
+import { markOutputsInternal } from './layer.js';
 
 export { Layer, layerError } from './layer.js';
 export type {
@@ -24,3 +25,4 @@ const BUILT_IN_LAYERS: SerializableClass[] = [
   LeakyReLU, PReLU, RReLU, ELU, ReLU, Softmax, Dropout, AlphaDropout, GaussianNoise, GaussianDropout,
 ];
 for (const cls of BUILT_IN_LAYERS) registerSerializable('layer', cls);
+markOutputsInternal(...BUILT_IN_LAYERS);

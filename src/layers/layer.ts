@@ -19,6 +19,23 @@ export interface LayerArgs {
 
 export interface CallOptions {
   training?: boolean;
+  /**
+   * @internal Inference loops (predict, evaluate) set this: a model may then reuse the buffers of intermediate
+   * outputs once their last consumer has run (only outputs of layers marked by markOutputsInternal).
+   */
+  reuseIntermediates?: boolean;
+}
+
+const internalOutputClasses = new Set<unknown>();
+
+/** Declares layer classes that keep no reference to the tensors they return (exact classes, not subclasses). */
+export function markOutputsInternal(...classes: unknown[]): void {
+  for (const c of classes) internalOutputClasses.add(c);
+}
+
+/** Whether nothing but the caller holds this layer's outputs (so a graph may recycle them once consumed). */
+export function outputsAreInternal(layer: object): boolean {
+  return internalOutputClasses.has(layer.constructor);
 }
 
 /** Anything a weight's initializer can be: built by src/initializers. */

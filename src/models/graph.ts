@@ -2,7 +2,10 @@
 import { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 import { cast } from '../ops/index.js';
-import type { CallOptions, Layer } from '../layers/layer.js';
+import { backend } from '../backend/registry.js';
+import { isRecording } from '../autograd/tape.js';
+import type { TypedArray } from '../tensor/dtype.js';
+import { outputsAreInternal, type CallOptions, type Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
 import type { GraphNode, SymbolicTensor } from '../layers/symbolic.js';
 
@@ -76,8 +79,9 @@ export function runGraph(
     const v = values[i];
     env.set(t.id, !isFloat(v.dtype) && isFloat(t.dtype) ? cast(v, t.dtype) : v);
   });
-  for (const node of graph.nodes) {
-    if (node.inputs.length === 0) continue;
+  const reuse = options.reuseIntermediates === true && !isRecording() && backend().recycle ? new BufferReuse(graph, outputs, env) : null;
+  graph.nodes.forEach((node, k) => {
+    if (node.inputs.length === 0) return;
     const args = node.inputs.map((t) => {
       const v = env.get(t.id);
       if (!v) throw new Error(`layer "${node.layer.name}": input tensor "${t.name}" was not computed`);
@@ -86,11 +90,67 @@ export function runGraph(
     const callOptions: CallOptions = { ...options };
     if (typeof node.callArgs.training === 'boolean') callOptions.training = node.callArgs.training;
     const outs = applyLayer(node.layer, args, callOptions);
-    node.outputs.forEach((t, i) => env.set(t.id, outs[i]));
-  }
+    node.outputs.forEach((t, i) => {
+      env.set(t.id, outs[i]);
+      reuse?.produced(outs[i], outputsAreInternal(node.layer));
+    });
+    reuse?.consumed(node.inputs, k);
+  });
   return outputs.map((t) => {
     const v = env.get(t.id);
     if (!v) throw new Error(`output tensor "${t.name}" was not computed`);
     return v;
   });
+}
+
+/** The node index after which each tensor of a graph is no longer read (cached per graph). */
+const lastUses = new WeakMap<Graph, Map<number, number>>();
+
+function lastUseOf(graph: Graph): Map<number, number> {
+  let m = lastUses.get(graph);
+  if (!m) {
+    m = new Map();
+    graph.nodes.forEach((node, k) => { for (const t of node.inputs) m!.set(t.id, k); });
+    lastUses.set(graph, m);
+  }
+  return m;
+}
+
+/**
+ * Inference-time buffer reuse inside one graph run: a buffer goes back to the backend when every tensor of the run
+ * that uses it has had its last consumer, none of them is a model input or output, and each was returned by a layer
+ * that keeps no reference to its outputs (views such as Flatten's share a buffer, hence the per-buffer counts).
+ */
+class BufferReuse {
+  private readonly live = new Map<ArrayBufferLike, number>();
+  private readonly pinned = new Set<ArrayBufferLike>();
+  private readonly last: Map<number, number>;
+  private readonly keep: Set<number>;
+
+  constructor(graph: Graph, outputs: readonly SymbolicTensor[], private readonly env: Map<number, Tensor>) {
+    this.last = lastUseOf(graph);
+    this.keep = new Set(outputs.map((t) => t.id));
+    for (const v of env.values()) this.pinned.add(v.data.buffer);
+  }
+
+  produced(v: Tensor, internal: boolean): void {
+    const b = v.data.buffer;
+    if (!internal) this.pinned.add(b);
+    this.live.set(b, (this.live.get(b) ?? 0) + 1);
+  }
+
+  consumed(inputs: readonly SymbolicTensor[], k: number): void {
+    const dead: TypedArray[] = [];
+    for (const t of new Set(inputs)) {
+      if (this.last.get(t.id) !== k || this.keep.has(t.id)) continue;
+      const v = this.env.get(t.id);
+      if (!v) continue;
+      this.env.delete(t.id);
+      const b = v.data.buffer;
+      const n = (this.live.get(b) ?? 1) - 1;
+      this.live.set(b, n);
+      if (n === 0 && !this.pinned.has(b)) dead.push(v.data);
+    }
+    if (dead.length > 0) backend().recycle?.(dead);
+  }
 }

@@ -141,7 +141,7 @@ export async function predict(model: Model, x: ModelData, args: PredictArgs = {}
   for (let step = 0; step < steps; step++) {
     const start = step * batchSize;
     const xs = takeBatch(data.xs, start, Math.min(data.n, start + batchSize), null);
-    outs.push(noGrad(() => model.callList(xs, { training: false })));
+    outs.push(noGrad(() => model.callList(xs, { training: false, reuseIntermediates: true })));
     bar?.update(step + 1, [], step + 1 === steps);
     if (step + 1 < steps) await yieldToEventLoop();
   }

@@ -276,7 +276,7 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
 export function testStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor | null, trackers: Trackers): void {
   const c = requireCompiled(model, 'evaluate');
   noGrad(() => {
-    const preds = model.callList(xs, { training: false });
+    const preds = model.callList(xs, { training: false, reuseIntermediates: true });
     const { total, parts } = computeLoss(model, c, ys, preds, sw);
     record(c, trackers, ys, preds, sw, total, parts, xs[0].shape[0]);
   });
@@ -318,7 +318,7 @@ export function testOnBatch(model: Model, x: ModelData, y: ModelData, args: Batc
 /** Outputs for one batch in inference mode. */
 export function predictOnBatch(model: Model, x: ModelData): Tensor | Tensor[] {
   const p = prepare(model, x, null);
-  const outs = noGrad(() => model.callList(p.xs, { training: false }));
+  const outs = noGrad(() => model.callList(p.xs, { training: false, reuseIntermediates: true }));
   return outs.length === 1 ? outs[0] : outs;
 }
 
