@@ -1,28 +1,13 @@
 // Fused backward of the dense op: one native call for the activation gradient, dx, dW and db.
-#include <cstdlib>
-
 #include "gemm.h"
 #include "kernels.h"
+#include "scratch.h"
 #include "threadpool.h"
 
 namespace lw {
 namespace {
 
-/** A growable, 64-byte aligned scratch buffer for dz (one per calling thread). */
-struct DzScratch {
-  float* p = nullptr;
-  long cap = 0;
-  float* get(long n) {
-    if (n > cap) {
-      std::free(p);
-      cap = n;
-      p = static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64));
-    }
-    return p;
-  }
-};
-
-thread_local DzScratch tlsDz;
+thread_local Scratch tlsDz;  // dz, per calling thread
 
 /** out[j] = sum over rows i of z[i, j] (rows in order, as the reference reduction). */
 void columnSums(const float* z, float* out, long m, long n) {

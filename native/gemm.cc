@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "scratch.h"
 #include "simd.h"
 #include "threadpool.h"
 
@@ -25,20 +26,6 @@ constexpr long KC = 512;
 constexpr long MC = 256;
 constexpr long NC = 2064;    // multiple of NR and 16
 constexpr long SMALL_M = 64;  // at or below this, B is read in place when its rows are contiguous
-
-/** A growable, 64-byte aligned, per-thread scratch buffer (no allocation churn). */
-struct Scratch {
-  float* p = nullptr;
-  long cap = 0;
-  float* get(long n) {
-    if (n > cap) {
-      std::free(p);
-      cap = n;
-      p = static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64));
-    }
-    return p;
-  }
-};
 
 thread_local Scratch tlsA;
 thread_local Scratch tlsB;
