@@ -72,8 +72,10 @@ let pooledBytes = 0;
 
 /**
  * Output storage. Large outputs come from Buffer.allocUnsafeSlow (own ArrayBuffer, not zeroed): zeroing a
- * 784 x 300 gradient cost more than half the GEMM that fills it. Buffers the training loop hands back through
- * recycle() (dead gradients) are reused first, which keeps V8's external-memory GCs rare. The addon keeps freed
+ * 784 x 300 gradient cost more than half the GEMM that fills it. Buffers handed back through recycle() (dead
+ * gradients after a training step, intermediate gradients after backward, consumed intermediates of inference
+ * runs) are reused first: a fresh 3.2 MB output cost 190 us against 45 us reused, and V8's external-memory GCs
+ * stay rare. The addon keeps freed
  * memory in the malloc heap (tuneMalloc in native/addon.cc), so page faults stay rare.
  */
 function alloc(n: number): Float32Array {
