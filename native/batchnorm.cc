@@ -19,7 +19,7 @@ void overColumns(long rows, long c, F fn) {
     fn(0L, c);
     return;
   }
-  const long tasks = std::min(nth, groups);
+  const long tasks = std::min(nth * TASKS_PER_THREAD, groups);
   pool.run(static_cast<int>(tasks), [&](int t) {
     const long j0 = std::min(c, groups * t / tasks * 16), j1 = std::min(c, groups * (t + 1) / tasks * 16);
     if (j0 < j1) fn(j0, j1);
@@ -114,7 +114,7 @@ void scaleShift(const float* x, const float* scale, const float* shift, long row
     work(0, rows);
     return;
   }
-  const long tasks = std::min(nth, rows);
+  const long tasks = std::min(nth * TASKS_PER_THREAD, rows);
   pool.run(static_cast<int>(tasks), [&](int t) { work(rows * t / tasks, rows * (t + 1) / tasks); });
 }
 

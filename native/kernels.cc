@@ -23,9 +23,10 @@ void parallelRange(long n, F&& fn) {
     fn(0L, n);
     return;
   }
-  pool.run(static_cast<int>(nth), [&](int t) {
-    const long b = (n * t / nth) & ~15L;
-    const long e = t == nth - 1 ? n : (n * (t + 1) / nth) & ~15L;
+  const long tasks = nth * TASKS_PER_THREAD;
+  pool.run(static_cast<int>(tasks), [&](int t) {
+    const long b = (n * t / tasks) & ~15L;
+    const long e = t == tasks - 1 ? n : (n * (t + 1) / tasks) & ~15L;
     if (b < e) fn(b, e);
   });
 }

@@ -100,8 +100,11 @@ void optimizerStepAll(int kind, const OptParam* params, long count, int nslots, 
   }
   // Chunks of whole cache lines so two threads never write the same line.
   const long lines = (total + 15) / 16;
-  pool.run(static_cast<int>(nth), [&](int t) {
-    const long e0 = std::min(total, lines * t / nth * 16), e1 = std::min(total, lines * (t + 1) / nth * 16);
+  // Four chunks per thread: a worker preempted by another process then holds up a quarter of its share, not all
+  // of it (measured under contention: 235 -> 122 us per W2 update; no change on a quiet machine).
+  const long tasks = nth * TASKS_PER_THREAD;
+  pool.run(static_cast<int>(tasks), [&](int t) {
+    const long e0 = std::min(total, lines * t / tasks * 16), e1 = std::min(total, lines * (t + 1) / tasks * 16);
     if (e0 < e1) work(e0, e1);
   });
 }

@@ -19,6 +19,9 @@
 
 namespace lw {
 
+/** Work split into this many chunks per thread, so a preempted worker delays only a small share. */
+constexpr int TASKS_PER_THREAD = 4;
+
 class ThreadPool {
  public:
   /** The process-wide pool (never destroyed; workers are detached and die with the process). */
