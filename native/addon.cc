@@ -258,6 +258,37 @@ Napi::Value DenseGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// denseGradSgd(act, alpha, x, w, y, dy, dx|null, bias|null, rate, m, k, n): w and bias are stepped in place.
+Napi::Value DenseGradSgd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 12) return fail(env, "denseGradSgd: expected 12 arguments"), env.Undefined();
+  F32 x, w, y, dy;
+  if (!getF32(info, 2, &x, "denseGradSgd x") || !getF32(info, 3, &w, "denseGradSgd w") ||
+      !getF32(info, 4, &y, "denseGradSgd y") || !getF32(info, 5, &dy, "denseGradSgd dy"))
+    return env.Undefined();
+  const long m = num(info, 9), k = num(info, 10), n = num(info, 11);
+  const auto len = [](const F32& a) { return static_cast<long>(a.ElementLength()); };
+  if (m < 0 || k < 0 || n < 0 || len(x) != m * k || len(w) != k * n || len(y) != m * n || len(dy) != m * n)
+    return fail(env, "denseGradSgd: operand sizes do not match m, k, n"), env.Undefined();
+  float* dx = nullptr;
+  float* bias = nullptr;
+  if (!info[6].IsNull() && !info[6].IsUndefined()) {
+    F32 o;
+    if (!getF32(info, 6, &o, "denseGradSgd dx")) return env.Undefined();
+    if (len(o) != m * k) return fail(env, "denseGradSgd: dx differs in size from x"), env.Undefined();
+    dx = o.Data();
+  }
+  if (!info[7].IsNull() && !info[7].IsUndefined()) {
+    F32 b;
+    if (!getF32(info, 7, &b, "denseGradSgd bias")) return env.Undefined();
+    if (len(b) != n) return fail(env, "denseGradSgd: bias length differs from n"), env.Undefined();
+    bias = b.Data();
+  }
+  lw::denseGradSgd(static_cast<int>(num(info, 0)), static_cast<float>(dnum(info, 1)), x.Data(), w.Data(), y.Data(),
+                   dy.Data(), dx, bias, static_cast<float>(dnum(info, 8)), m, k, n);
+  return env.Undefined();
+}
+
 Napi::Value Optimizer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int kind = static_cast<int>(num(info, 0));
@@ -330,6 +361,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("optimizer", Napi::Function::New(env, Optimizer));
   exports.Set("denseGrad", Napi::Function::New(env, DenseGrad));
+  exports.Set("denseGradSgd", Napi::Function::New(env, DenseGradSgd));
   exports.Set("scaleShift", Napi::Function::New(env, ScaleShift));
   exports.Set("movingAverage", Napi::Function::New(env, MovingAverage));
   exports.Set("batchNormForward", Napi::Function::New(env, BatchNormForward));

@@ -8,6 +8,7 @@ namespace lw {
 namespace {
 
 thread_local Scratch tlsDz;  // dz, per calling thread
+thread_local Scratch tlsDb;  // db before the bias step
 
 /** out[j] = sum over rows i of z[i, j] (rows in order, as the reference reduction). */
 void columnSums(const float* z, float* out, long m, long n) {
@@ -18,17 +19,36 @@ void columnSums(const float* z, float* out, long m, long n) {
   }
 }
 
+/** dz = dy * act'(y) in per-thread scratch (dy itself for a linear dense). */
+const float* activationDz(int act, float alpha, const float* y, const float* dy, long m, long n) {
+  if (act == 0 || m * n == 0) return dy;
+  float* s = tlsDz.get(m * n);
+  // The fusable activations have derivatives expressible from y, so y stands in for the pre-activation.
+  activationGrad(act, y, y, dy, s, m * n, alpha);
+  return s;
+}
+
 }  // namespace
+
+void denseGradSgd(int act, float alpha, const float* x, float* w, const float* y, const float* dy, float* dx,
+                  float* bias, float rate, long m, long k, long n) {
+  const float* dz = activationDz(act, alpha, y, dy, m, n);
+  // dx, then the step: the parallel-pieces split of denseGrad measured slower here (32x300x100: 32 -> 39 us).
+  if (dx) sgemm(m, k, n, dz, n, 1, w, 1, n, dx, k, Epilogue{});  // before w changes
+  Epilogue step;
+  step.sgd = true;
+  step.sgdRate = rate;
+  sgemm(k, n, m, x, 1, k, dz, n, 1, w, n, step);
+  if (bias) {
+    float* db = tlsDb.get(n);
+    columnSums(dz, db, m, n);
+    for (long j = 0; j < n; j++) bias[j] -= rate * db[j];
+  }
+}
 
 void denseGrad(int act, float alpha, const float* x, const float* w, const float* y, const float* dy, float* dx,
                float* dw, float* db, long m, long k, long n) {
-  const float* dz = dy;
-  if (act != 0 && m * n > 0) {
-    float* s = tlsDz.get(m * n);
-    // The fusable activations have derivatives expressible from y, so y stands in for the pre-activation.
-    activationGrad(act, y, y, dy, s, m * n, alpha);
-    dz = s;
-  }
+  const float* dz = activationDz(act, alpha, y, dy, m, n);
   const Epilogue none;
   auto gradX = [&] {
     if (dx) sgemm(m, k, n, dz, n, 1, w, 1, n, dx, k, none);

@@ -29,6 +29,7 @@ constexpr long SMALL_M = 64;  // at or below this, B is read in place when its r
 
 thread_local Scratch tlsA;
 thread_local Scratch tlsB;
+thread_local Scratch tlsSgd;  // the product, when an SGD epilogue cannot run in place (K spans several blocks)
 
 /** Packs A[i0:i0+mc, p0:p0+kc] into MR-row panels: panel r holds a[p*MR + i], zero-padded rows. */
 void packA(const float* A, long rsa, long csa, long i0, long mc, long p0, long kc, float* dst) {
@@ -160,7 +161,9 @@ void kernel(long kc, const float* __restrict a, const float* __restrict b, long 
       const __mmask16 m = v == NV - 1 ? lastMask : static_cast<__mmask16>(0xffff);
       __m512 r = _mm512_load_ps(&tile[i][v * 16]);
       if (accumulate) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, ci + v * 16));
-      if (last) {
+      if (last && ep.sgd) {
+        r = _mm512_fnmadd_ps(_mm512_set1_ps(ep.sgdRate), r, _mm512_maskz_loadu_ps(m, ci + v * 16));
+      } else if (last) {
         if (ep.bias) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(m, ep.bias + j0 + v * 16));
         if (ep.act) r = act512(ep.act, r, ep.alpha);
       }
@@ -200,7 +203,9 @@ void microKernel(long kc, const float* a, const float* b, long ldb, float* c, lo
     float* ci = c + i * ldc;
     for (long j = 0; j < w; j++) {
       float r = acc[i][j] + (accumulate ? ci[j] : 0.f);
-      if (last) {
+      if (last && ep.sgd) {
+        r = ci[j] - ep.sgdRate * r;
+      } else if (last) {
         if (ep.bias) r += ep.bias[j0 + j];
         if (ep.act) r = actScalar(ep.act, r, ep.alpha);
       }
@@ -261,6 +266,16 @@ void gemmBlock(long m0, long m1, long n0, long n1, long K, const float* A, long 
 void sgemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C,
            long ldc, const Epilogue& ep) {
   if (M <= 0 || N <= 0) return;
+  if (ep.sgd && (K <= 0 || K > KC)) {
+    // In place needs the whole K sum in registers; otherwise form the product, then step (K <= 0: zero step).
+    if (K <= 0) return;
+    float* t = tlsSgd.get(M * N);
+    sgemm(M, N, K, A, rsa, csa, B, rsb, csb, t, N, Epilogue{});
+    const float rate = ep.sgdRate;
+    for (long i = 0; i < M; i++)
+      for (long j = 0; j < N; j++) C[i * ldc + j] -= rate * t[i * N + j];
+    return;
+  }
   if (K <= 0) {
     for (long i = 0; i < M; i++) {
       float* ci = C + i * ldc;

@@ -3,11 +3,17 @@
 
 namespace lw {
 
-/** Applied to C once the full K sum is done: C = act(C + bias) (bias may be null). */
+/**
+ * Applied to C once the full K sum is done: C = act(C + bias) (bias may be null). With sgd set, C is instead a
+ * weight stepped in place by plain SGD on the product: C -= sgdRate * (A B), one rounding per element as the
+ * optimizer's update (bias and act are then ignored).
+ */
 struct Epilogue {
   const float* bias = nullptr;
   int act = 0;
   float alpha = 0.f;
+  bool sgd = false;
+  float sgdRate = 0.f;
 };
 
 /**
@@ -25,5 +31,13 @@ void sgemm(long M, long N, long K, const float* A, long rsa, long csa, const flo
  */
 void denseGrad(int act, float alpha, const float* x, const float* w, const float* y, const float* dy, float* dx,
                float* dw, float* db, long m, long k, long n);
+
+/**
+ * denseGrad followed by a plain SGD step on the weights, fused: dx (when wanted) is computed from w first, then
+ * w -= rate * dW in the epilogue of the dW product (dW never stored) and, when bias is given, bias -= rate * db.
+ * Bit-identical to denseGrad then the optimizer's sgd update.
+ */
+void denseGradSgd(int act, float alpha, const float* x, float* w, const float* y, const float* dy, float* dx,
+                  float* bias, float rate, long m, long k, long n);
 
 }  // namespace lw

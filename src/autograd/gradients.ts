@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { Variable } from './variable.js';
-import { noGrad, popTape, pushTape, Tape } from './tape.js';
+import { APPLIED, noGrad, popTape, pushTape, Tape } from './tape.js';
 import { add } from '../ops/arithmetic.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { backend } from '../backend/registry.js';
@@ -15,6 +15,45 @@ function sourceTensor(s: Source): Tensor {
 
 /** Walks the tape backward from `target`, returning d(sum of target)/d(source) for each source. */
 export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[], seed?: Tensor): Tensor[] {
+  return walk(tape, target, sources, seed, null) as Tensor[];
+}
+
+/** A plain SGD step to fuse into backward: `sources[i]` marks the sources (variable values) it may step. */
+export interface SgdFusion {
+  learningRate: number;
+  sources: readonly boolean[];
+}
+
+/**
+ * backward, letting vjps step marked sources in place by plain SGD (w -= learningRate * g) instead of returning
+ * their gradients: those come back null, already applied. Only a source whose buffer appears once on the tape
+ * (one op input, never an output or a view) is offered, so no other vjp can read it before or after the step.
+ */
+export function backwardWithSgd(tape: Tape, target: Tensor, sources: readonly Tensor[], sgd: SgdFusion): (Tensor | null)[] {
+  return walk(tape, target, sources, undefined, sgd);
+}
+
+/** Sources whose buffer is used exactly once on the tape, as an op input: safe to step in place during backward. */
+function steppable(tape: Tape, sources: readonly Tensor[], marked: readonly boolean[]): Set<number> {
+  const candidates = new Map<ArrayBufferLike, number>();
+  sources.forEach((s, i) => { if (marked[i]) candidates.set(s.data.buffer, s.id); });
+  const uses = new Map<ArrayBufferLike, number>();
+  const count = (t: Tensor, asInput: boolean): void => {
+    const b = t.data.buffer;
+    if (!candidates.has(b)) return;
+    // An output sharing the buffer, or an input that is a view of the source, rules the source out.
+    uses.set(b, (uses.get(b) ?? 0) + (asInput && t.id === candidates.get(b) ? 1 : 2));
+  };
+  for (const node of tape.nodes) {
+    for (const x of node.inputs) count(x, true);
+    count(node.output, false);
+  }
+  const ids = new Set<number>();
+  for (const [b, id] of candidates) if (uses.get(b) === 1) ids.add(id);
+  return ids;
+}
+
+function walk(tape: Tape, target: Tensor, sources: readonly Tensor[], seed: Tensor | undefined, sgd: SgdFusion | null): (Tensor | null)[] {
   const blockedBy = tape.tracked.has(target.id) ? undefined : tape.blocked.get(target.id);
   if (blockedBy !== undefined) {
     throw new Error(
@@ -25,6 +64,8 @@ export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[],
   return noGrad(() => {
     const grads = new Map<number, Tensor>();
     const produced: Tensor[] = [];
+    const inPlace = sgd ? steppable(tape, sources, sgd.sources) : null;
+    const applied = new Set<number>();
     grads.set(target.id, seed ?? ones(target.shape, target.dtype === 'float64' ? 'float64' : 'float32'));
     for (let n = tape.nodes.length - 1; n >= 0; n--) {
       const node = tape.nodes[n];
@@ -36,9 +77,18 @@ export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[],
           '(its output is used in the value being differentiated; wrap that use in noGrad or remove it)',
         );
       }
-      const dxs = node.vjp(dy, node.inputs.map((x) => tape.tracked.has(x.id)));
+      const needs = node.inputs.map((x) => tape.tracked.has(x.id));
+      const offer = inPlace && sgd && node.inputs.some((x) => inPlace.has(x.id))
+        ? { learningRate: sgd.learningRate, inputs: node.inputs.map((x) => inPlace.has(x.id)) }
+        : undefined;
+      const dxs = node.vjp(dy, needs, offer);
       node.inputs.forEach((x, i) => {
         const dx = dxs[i];
+        if (dx === APPLIED) {
+          if (!offer?.inputs[i]) throw new Error(`Internal error: '${node.name}' stepped input ${i} in place without being offered to`);
+          applied.add(x.id);
+          return;
+        }
         if (!dx || !tape.tracked.has(x.id)) return;
         if (!shapesEqual(dx.shape, x.shape)) {
           throw new Error(
@@ -53,8 +103,8 @@ export function backward(tape: Tape, target: Tensor, sources: readonly Tensor[],
         grads.set(x.id, next);
       });
     }
-    const results = sources.map((s) => grads.get(s.id) ?? zeros(s.shape, s.dtype === 'float64' ? 'float64' : 'float32'));
-    recycleIntermediates(tape, produced, results, seed);
+    const results = sources.map((s) => applied.has(s.id) ? null : grads.get(s.id) ?? zeros(s.shape, s.dtype === 'float64' ? 'float64' : 'float32'));
+    recycleIntermediates(tape, produced, results.filter((r): r is Tensor => r !== null), seed);
     return results;
   });
 }
@@ -82,6 +132,21 @@ function recycleIntermediates(tape: Tape, produced: readonly Tensor[], results: 
  * @example const { value, grads } = valueAndGrads(() => w.value.square().sum(), [w]);
  */
 export function valueAndGrads(f: () => Tensor, sources: readonly Source[]): { value: Tensor; grads: Tensor[] } {
+  const { tape, value, watched } = recordValue(f, sources);
+  return { value, grads: backward(tape, value, watched) };
+}
+
+/**
+ * valueAndGrads for a training step under plain SGD: vjps that can (the dense op) step the marked variables in
+ * place during backward; their entries in `grads` are null, already applied. The others are returned as usual.
+ */
+export function valueAndGradsWithSgd(f: () => Tensor, sources: readonly Variable[], sgd: SgdFusion): { value: Tensor; grads: (Tensor | null)[] } {
+  const { tape, value, watched } = recordValue(f, sources);
+  return { value, grads: backwardWithSgd(tape, value, watched, sgd) };
+}
+
+/** Runs f on a fresh tape watching the sources. */
+function recordValue(f: () => Tensor, sources: readonly Source[]): { tape: Tape; value: Tensor; watched: Tensor[] } {
   const tape = new Tape();
   const watched = sources.map(sourceTensor);
   for (const t of watched) tape.watch(t);
@@ -93,7 +158,7 @@ export function valueAndGrads(f: () => Tensor, sources: readonly Source[]): { va
     popTape(tape);
   }
   if (!(value instanceof Tensor)) throw new Error('valueAndGrads: f must return a Tensor');
-  return { value, grads: backward(tape, value, watched) };
+  return { tape, value, watched };
 }
 
 /** The gradient function of f: grad(f)(x) = d(sum f(x))/dx. */

@@ -2,8 +2,22 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 
+/**
+ * A plain SGD step offered to a vjp (see backward's `sgd` option): `inputs[i]` marks the inputs that are variable
+ * values used nowhere else on the tape. A vjp may step such an input in place, w -= learningRate * g, once it has
+ * no further use for its value, and return APPLIED in place of its gradient; a vjp that ignores the offer just
+ * returns gradients as usual.
+ */
+export interface SgdStep {
+  learningRate: number;
+  inputs: readonly boolean[];
+}
+
+/** What a vjp returns for an input whose SGD step it took in place. */
+export const APPLIED: unique symbol = Symbol('applied');
+
 /** Input gradients given dy; `needs[i]` is false when input i leads to no source (its gradient may be skipped). */
-export type Vjp = (dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
+export type Vjp = (dy: Tensor, needs: readonly boolean[], sgd?: SgdStep) => (Tensor | null | typeof APPLIED)[];
 
 export interface OpNode {
   name: string;

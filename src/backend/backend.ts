@@ -43,6 +43,12 @@ export interface DenseGradOptions {
   alpha?: number;
   /** Which of dx, dkernel, dbias to compute (the others come back null). */
   needs: readonly [boolean, boolean, boolean];
+  /**
+   * Plain SGD fused into the backward: once dx is computed, the kernel (and `bias`, when given) are stepped in
+   * place, w -= learningRate * g, exactly as optimizerUpdate's 'sgd' kind without momentum would; dkernel and
+   * dbias then come back null (needs[1] and needs[2] are ignored).
+   */
+  sgd?: { learningRate: number; bias: RawTensor | null };
 }
 
 /** Gradients of dense(x, kernel, bias, activation) given its output y and dy. */

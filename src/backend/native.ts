@@ -23,6 +23,8 @@ interface Addon {
   softmax(x: Float32Array, out: Float32Array, rows: number, n: number, log: boolean): void;
   denseGrad(act: number, alpha: number, x: Float32Array, w: Float32Array, y: Float32Array, dy: Float32Array,
     dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, m: number, k: number, n: number): void;
+  denseGradSgd(act: number, alpha: number, x: Float32Array, w: Float32Array, y: Float32Array, dy: Float32Array,
+    dx: Float32Array | null, bias: Float32Array | null, rate: number, m: number, k: number, n: number): void;
   batchNormForward(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, c: number,
     y: Float32Array, mean: Float32Array, variance: Float32Array, rstd: Float32Array): void;
   batchNormBackward(x: Float32Array, dy: Float32Array, mean: Float32Array, rstd: Float32Array, gamma: Float32Array | null,
@@ -232,9 +234,16 @@ function makeNativeBackend(L: Addon): Backend {
     const ok = f32(x) && f32(kernel) && f32(y) && f32(dy) && x.shape.length === 2 && kernel.shape.length === 2 &&
       activation !== 'softplus' && x.shape[1] === kernel.shape[0] && y.shape.length === 2 &&
       y.shape[0] === x.shape[0] && y.shape[1] === kernel.shape[1] && dy.data.length === y.data.length;
-    if (!ok) return ref.denseGrad(x, kernel, y, dy, options);
+    const sgd = options.sgd;
+    if (!ok || (sgd && sgd.bias && !f32(sgd.bias))) return ref.denseGrad(x, kernel, y, dy, options);
     const [m, k] = x.shape;
     const n = kernel.shape[1];
+    if (sgd) {
+      const dx = needs[0] ? alloc(m * k) : null;
+      L.denseGradSgd(ACT[activation], defaultAlpha(activation, alpha), x.data, kernel.data, y.data, dy.data as Float32Array, dx,
+        (sgd.bias?.data ?? null) as Float32Array | null, sgd.learningRate, m, k, n);
+      return { dx: dx && { data: dx, shape: [m, k], dtype: 'float32' }, dkernel: null, dbias: null };
+    }
     const dx = needs[0] ? alloc(m * k) : null;
     const dw = needs[1] ? alloc(k * n) : null;
     const db = needs[2] ? alloc(n) : null;

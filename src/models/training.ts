@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../autograd/variable.js';
 import { noGrad } from '../autograd/tape.js';
 import { backend } from '../backend/registry.js';
-import { valueAndGrads } from '../autograd/gradients.js';
+import { valueAndGrads, valueAndGradsWithSgd } from '../autograd/gradients.js';
 import { add, concat, mul } from '../ops/index.js';
 import { Loss } from '../losses/loss.js';
 import { get as getLoss, canonicalLossName } from '../losses/index.js';
@@ -21,6 +21,10 @@ export interface OptimizerLike {
   applyGradients(gradsAndVars: [Tensor, Variable][]): void;
   learningRate: number;
   variables?(): Variable[];
+  /** See Optimizer.fusableSgdRate (built-in optimizers only). */
+  fusableSgdRate?(): number | null;
+  /** See Optimizer.completeStep (built-in optimizers only). */
+  completeStep?(pairs: readonly (readonly [Tensor | null, Variable])[], stepped: ReadonlySet<Variable>): void;
 }
 
 export type LossSpec = string | Loss | ((yTrue: Tensor, yPred: Tensor) => Tensor);
@@ -251,6 +255,13 @@ function record(c: CompiledState, t: Trackers, ys: Tensor[], preds: Tensor[], sw
   });
 }
 
+/**
+ * Whether trainStep lets backward apply plain SGD in place (on by default; LAYERWISE_FUSED_SGD=0 turns it off).
+ * Both paths give bit-identical weights: tests and the bench compare them through this switch.
+ * @internal
+ */
+export const fusedSgd = { enabled: process.env.LAYERWISE_FUSED_SGD !== '0' };
+
 /** One gradient step: forward in training mode, loss, gradients over the compiled variables, update, constraints. */
 export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor | null, trackers: Trackers): void {
   const c = requireCompiled(model, 'fit');
@@ -259,17 +270,33 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
   const vars = trainableSet(model, c);
   let preds: Tensor[] = [];
   let parts: Tensor[] = [];
-  const { value, grads } = valueAndGrads(() => {
+  const forward = (): Tensor => {
     preds = model.callList(xs, { training: true });
     const out = computeLoss(model, c, ys, preds, sw);
     parts = out.parts;
     return out.total;
-  }, vars);
-  if (vars.length > 0) c.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]] as [Tensor, Variable]));
+  };
+  // Plain SGD is applied during backward where an op can fuse it (dense: the kernel's gradient is never stored).
+  const opt = c.optimizer;
+  const rate = fusedSgd.enabled && vars.length > 0 && opt.completeStep ? opt.fusableSgdRate?.() ?? null : null;
+  if (rate === null || !opt.completeStep) {
+    const { value, grads } = valueAndGrads(forward, vars);
+    if (vars.length > 0) opt.applyGradients(grads.map((g, i) => [g, vars[i]] as [Tensor, Variable]));
+    finishStep(model, c, trackers, grads, { value, preds, parts, ys, sw, n: xs[0].shape[0] });
+    return;
+  }
+  const { value, grads } = valueAndGradsWithSgd(forward, vars, { learningRate: rate, sources: vars.map((v) => v.dtype === 'float32') });
+  opt.completeStep(grads.map((g, i) => [g, vars[i]] as const), new Set(vars.filter((_, i) => grads[i] === null)));
+  finishStep(model, c, trackers, grads.filter((g): g is Tensor => g !== null), { value, preds, parts, ys, sw, n: xs[0].shape[0] });
+}
+
+/** After the update: recycles the step's gradients, applies constraints and records loss and metrics. */
+function finishStep(model: Model, c: CompiledState, trackers: Trackers, grads: readonly Tensor[],
+  r: { value: Tensor; preds: Tensor[]; parts: Tensor[]; ys: Tensor[]; sw: Tensor | null; n: number }): void {
   // The gradients never leave this step: their buffers can hold the next step's outputs.
   backend().recycle?.(grads.map((g) => g.data));
   model.applyConstraints();
-  record(c, trackers, ys, preds, sw, value, parts, xs[0].shape[0]);
+  record(c, trackers, r.ys, r.preds, r.sw, r.value, r.parts, r.n);
 }
 
 /** One evaluation step (inference mode). */

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Backend, RawTensor } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
-import { isRecording, recordOp } from '../autograd/tape.js';
+import { type APPLIED, isRecording, recordOp, type SgdStep } from '../autograd/tape.js';
 
 export interface OpContext<A> {
   inputs: Tensor[];
@@ -10,13 +10,15 @@ export interface OpContext<A> {
   attrs: A;
   /** needs[i]: whether input i needs a gradient (false: the vjp may return null for it and skip the work). */
   needs: readonly boolean[];
+  /** An in-place SGD step the vjp may take for some inputs (see SgdStep); most ops ignore it. */
+  sgd?: SgdStep;
 }
 
 export interface OpSpec<A> {
   name: string;
   forward: (b: Backend, inputs: Tensor[], attrs: A) => RawTensor;
   /** Gradients of the inputs given dy; omit for non-differentiable ops. */
-  vjp?: (dy: Tensor, ctx: OpContext<A>) => (Tensor | null)[];
+  vjp?: (dy: Tensor, ctx: OpContext<A>) => (Tensor | null | typeof APPLIED)[];
 }
 
 export type Op<A> = (inputs: Tensor[], attrs: A) => Tensor;
@@ -31,7 +33,7 @@ export function defineOp<A = Record<string, never>>(spec: OpSpec<A>): Op<A> {
   return (inputs: Tensor[], attrs: A): Tensor => {
     const output = wrap(forward(backend(), inputs, attrs));
     if (isRecording()) {
-      recordOp(name, inputs, output, vjp ? (dy, needs) => vjp(dy, { inputs, output, attrs, needs }) : null);
+      recordOp(name, inputs, output, vjp ? (dy, needs, sgd) => vjp(dy, { inputs, output, attrs, needs, sgd }) : null);
     }
     return output;
   };

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ActivationOp } from '../backend/backend.js';
 import { floatOf, promote } from '../tensor/dtype.js';
 import { defineOp, wrap } from './define.js';
+import { APPLIED } from '../autograd/tape.js';
 import { backend } from '../backend/registry.js';
 import { toTensor, type Arg } from './convert.js';
 import { castTo, reshape, unbroadcast } from './layout.js';
@@ -75,10 +76,16 @@ const denseOp = defineOp<DenseAttrs>({
   forward: (bk, [x, kernel, bias], { activation, alpha }) =>
     bk.matmul(x, kernel, { bias, activation: activation === 'linear' ? undefined : activation, alpha }),
   // One backend call for dz = dy * act'(y), dx, dkernel and dbias (the native backend runs them in one addon call).
-  vjp: (dy, { inputs: [x, kernel, bias], output, attrs, needs }) => {
+  // With an SGD step offered for the kernel (and the bias, if it has a gradient), the step is taken in the same
+  // call: the kernel's gradient is never materialized.
+  vjp: (dy, { inputs: [x, kernel, bias], output, attrs, needs, sgd }) => {
+    const needsBias = bias !== undefined && needs[2];
+    const step = sgd && needs[1] && sgd.inputs[1] && (!needsBias || sgd.inputs[2]);
     const g = backend().denseGrad(x, kernel, output, dy, {
-      activation: attrs.activation, alpha: attrs.alpha, needs: [needs[0], needs[1], bias !== undefined && needs[2]],
+      activation: attrs.activation, alpha: attrs.alpha, needs: [needs[0], needs[1], needsBias],
+      sgd: step ? { learningRate: sgd.learningRate, bias: needsBias ? bias : null } : undefined,
     });
+    if (step) return [g.dx && wrap(g.dx), APPLIED, needsBias ? APPLIED : null];
     return [g.dx && wrap(g.dx), g.dkernel && wrap(g.dkernel), g.dbias && wrap(g.dbias)];
   },
 });

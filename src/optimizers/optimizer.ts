@@ -192,12 +192,35 @@ export abstract class Optimizer {
    * backend call, then increments `iterations`. Pairs whose gradient is null are skipped.
    */
   applyGradients(pairs: readonly GradientPair[]): void {
+    this.completeStep(pairs, new Set());
+  }
+
+  /**
+   * The learning rate of this step if the update is plain SGD (no momentum, clipping or weight decay), which
+   * backward may then apply in place as it goes (see backwardWithSgd); null otherwise.
+   * @internal
+   */
+  fusableSgdRate(): number | null {
+    return null;
+  }
+
+  /**
+   * applyGradients for a step whose updates of `stepped` (null gradients in `pairs`) were already applied in place
+   * with fusableSgdRate(): builds as if they had gradients, updates the others, then counts the step.
+   * @internal
+   */
+  completeStep(pairs: readonly GradientPair[], stepped: ReadonlySet<Variable>): void {
     noGrad(() => {
       const kept = pairs.filter((p): p is readonly [Tensor, Variable] => p[0] !== null && p[0] !== undefined);
-      if (pairs.length > 0 && kept.length === 0) throw new Error(`${this.className} "${this.name}": no gradients provided for any variable`);
-      if (kept.length === 0) return;
+      const done = pairs.filter(([g, v]) => (g === null || g === undefined) && stepped.has(v));
+      if (pairs.length > 0 && kept.length === 0 && done.length === 0) throw new Error(`${this.className} "${this.name}": no gradients provided for any variable`);
+      if (kept.length === 0 && done.length === 0) return;
+      this.build(pairs.filter(([g, v]) => (g !== null && g !== undefined) || stepped.has(v)).map(([, v]) => v));
+      if (kept.length === 0) {
+        this.iterations = this.iterations + 1;
+        return;
+      }
       const vars = kept.map(([, v]) => v);
-      this.build(vars);
       const grads = kept.map(([g, v]) => {
         const t = toTensor(g);
         if (!shapesEqual(t.shape, v.shape)) {

@@ -26,6 +26,12 @@ export class SGD extends Optimizer {
     this.nesterov = options.nesterov ?? false;
   }
 
+  override fusableSgdRate(): number | null {
+    const plain = this.momentum === 0 && this.clipValue === null && this.clipNorm === null && this.globalClipNorm === null &&
+      !this.weightDecay;
+    return plain ? Math.fround(this.learningRate) : null;
+  }
+
   protected slotSpecs(): SlotSpec[] {
     return this.momentum !== 0 ? [{ name: 'momentum' }] : [];
   }
