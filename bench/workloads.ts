@@ -103,8 +103,9 @@ export function batches(d: Dataset, batch = BATCH): () => { x: Tensor; y: Tensor
   const n = d.y.length;
   return () => {
     if (offset + batch > n) offset = 0;
-    const x = new Tensor(d.x.slice(offset * N_FEATURES, (offset + batch) * N_FEATURES), [batch, N_FEATURES], 'float32');
-    const y = new Tensor(d.y.slice(offset, offset + batch), [batch], 'int32');
+    // Views into the dataset, as PyTorch's x[o:o + BATCH] (no copy per step).
+    const x = new Tensor(d.x.subarray(offset * N_FEATURES, (offset + batch) * N_FEATURES), [batch, N_FEATURES], 'float32');
+    const y = new Tensor(d.y.subarray(offset, offset + batch), [batch], 'int32');
     offset += batch;
     return { x, y };
   };

@@ -124,6 +124,8 @@ describe('native backend', { skip }, () => {
     const pairs: [number[], number[]][] = [
       [[17], [17]], [[3, 5], [3, 5]], [[32, 300], [300]], [[300], [32, 300]], [[4, 1], [4, 33]], [[1], [7, 9]],
       [[7, 9], []], [[2, 1, 5], [3, 1]], [[2, 3, 4, 5], [3, 1, 5]], [[257, 31], [257, 1]], [[300, 300], [300, 300]],
+      // Past the size below which arithmetic runs in JS (128): the addon's kernel on odd and broadcast shapes.
+      [[129], [129]], [[9, 17], [9, 17]], [[17, 9], []], [[1], [13, 11]], [[5, 3, 4, 5], [3, 1, 5]], [[6, 1, 23], [3, 1]],
     ];
     for (const op of binaries) {
       it(`binary ${op} with broadcasting`, () => {
