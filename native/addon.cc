@@ -97,18 +97,28 @@ bool longs(const Napi::Value& v, std::vector<long>* out) {
   return true;
 }
 
-// binary(op, a, b, out, shape[], stridesA[], stridesB[])
+// binary(op, a, b, out, dims): dims is a Float64Array [rank, shape..., stridesA..., stridesB...] (one typed array:
+// reading three JS arrays element by element cost more than a small op itself).
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   F32 a, b, out;
   if (!getF32(info, 1, &a, "binary a") || !getF32(info, 2, &b, "binary b") || !getF32(info, 3, &out, "binary out"))
     return env.Undefined();
-  std::vector<long> shape, sa, sb;
-  if (!longs(info[4], &shape) || !longs(info[5], &sa) || !longs(info[6], &sb) || sa.size() != shape.size() ||
-      sb.size() != shape.size())
-    return fail(env, "binary: expected shape and stride arrays of one rank"), env.Undefined();
+  if (!info[4].IsTypedArray() || info[4].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    return fail(env, "binary: expected a Float64Array of dims"), env.Undefined();
+  Napi::Float64Array dims = info[4].As<Napi::Float64Array>();
+  const size_t n = dims.ElementLength();
+  const long rank = n > 0 ? static_cast<long>(dims[0]) : -1;
+  if (rank < 0 || n != static_cast<size_t>(1 + 3 * rank)) return fail(env, "binary: dims must be [rank, shape, stridesA, stridesB]"), env.Undefined();
+  std::vector<long> shape(rank), sa(rank), sb(rank);
+  for (long d = 0; d < rank; d++) {
+    shape[d] = static_cast<long>(dims[1 + d]);
+    sa[d] = static_cast<long>(dims[1 + rank + d]);
+    sb[d] = static_cast<long>(dims[1 + 2 * rank + d]);
+  }
   long total = 1, lastA = 0, lastB = 0;
-  for (size_t d = 0; d < shape.size(); d++) {
+  for (long d = 0; d < rank; d++) {
+    if (shape[d] < 0 || sa[d] < 0 || sb[d] < 0) return fail(env, "binary: negative dims"), env.Undefined();
     total *= shape[d];
     if (shape[d] > 0) {
       lastA += (shape[d] - 1) * sa[d];
@@ -139,6 +149,21 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
       outer * inner > static_cast<long>(out.ElementLength()) || r < 1)
     return fail(env, "reduce: sizes do not match"), env.Undefined();
   lw::reduce3(static_cast<int>(num(info, 0)), x.Data(), out.Data(), outer, r, inner);
+  return env.Undefined();
+}
+
+// softmaxGrad(y, dy, dx, rows, n)
+Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 y, dy, dx;
+  if (!getF32(info, 0, &y, "softmaxGrad y") || !getF32(info, 1, &dy, "softmaxGrad dy") || !getF32(info, 2, &dx, "softmaxGrad dx"))
+    return env.Undefined();
+  const long rows = num(info, 3), n = num(info, 4);
+  const long total = rows * n;
+  if (rows < 0 || n < 0 || static_cast<long>(y.ElementLength()) != total || static_cast<long>(dy.ElementLength()) != total ||
+      static_cast<long>(dx.ElementLength()) != total)
+    return fail(env, "softmaxGrad: sizes do not match"), env.Undefined();
+  lw::softmaxGradRows(y.Data(), dy.Data(), dx.Data(), rows, n);
   return env.Undefined();
 }
 
@@ -359,6 +384,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("softmaxGrad", Napi::Function::New(env, SoftmaxGrad));
   exports.Set("optimizer", Napi::Function::New(env, Optimizer));
   exports.Set("denseGrad", Napi::Function::New(env, DenseGrad));
   exports.Set("denseGradSgd", Napi::Function::New(env, DenseGradSgd));

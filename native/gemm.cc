@@ -127,6 +127,10 @@ void kernel(long kc, const float* __restrict a, const float* __restrict b, long 
 #pragma GCC unroll 3
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
   const __mmask16 lastMask = tailMask(w - (NV - 1) * 16);
+  // Fetch the C tile (for writing) while the k loop runs: its lines are loaded for the store or the update anyway
+  // (W2 training kernels ~1-2% faster, paired A/B).
+  for (long i = 0; i < mr; i++)
+    for (int v = 0; v < NV; v++) __builtin_prefetch(c + i * ldc + v * 16, 1, 3);
   // Direct A: row i of the panel starts at a + i * ars and steps by aps along k (rows past mr repeat the last one;
   // their results are never stored).
   const float* ar[MR];

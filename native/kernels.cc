@@ -306,3 +306,25 @@ void softmaxRows(const float* x, float* out, long rows, long n, bool log) {
 }
 
 }  // namespace lw
+
+namespace lw {
+
+void softmaxGradRows(const float* y, const float* dy, float* dx, long rows, long n) {
+  for (long r = 0; r < rows; r++) {
+    const float* yr = y + r * n;
+    const float* gr = dy + r * n;
+    float* out = dx + r * n;
+    double acc = 0;
+    for (long i = 0; i < n; i++) {
+      const float p = gr[i] * yr[i];
+      acc += static_cast<double>(p);
+    }
+    const float dot = static_cast<float>(acc);
+    for (long i = 0; i < n; i++) {
+      const float t = gr[i] - dot;
+      out[i] = yr[i] * t;
+    }
+  }
+}
+
+}  // namespace lw

@@ -23,6 +23,9 @@ void reduce3(int op, const float* x, float* out, long outer, long r, long inner)
 /** Softmax / log-softmax over the last axis of x viewed as [rows, n]. */
 void softmaxRows(const float* x, float* out, long rows, long n, bool log);
 
+/** Softmax's vjp from its output, rows of n: dx = y * (dy - sum(dy * y)), products rounded, the sum in double. */
+void softmaxGradRows(const float* y, const float* dy, float* dx, long rows, long n);
+
 struct OptHyper {
   float lr = 0, momentum = 0, beta1 = 0, beta2 = 0, epsilon = 0, rho = 0, weightDecay = 0;
   double iteration = 1;

@@ -122,6 +122,11 @@ export interface Backend {
   scaleShift(x: RawTensor, scale: RawTensor, shift: RawTensor): RawTensor;
   /** Numerically stable softmax / log-softmax along `axis`. */
   softmax(x: RawTensor, axis: number, log: boolean): RawTensor;
+  /**
+   * The vjp of softmax along `axis` from its output y: dx = y * (dy - sum(dy * y, axis)), each product and
+   * difference rounded to the dtype, the sum accumulated in double.
+   */
+  softmaxGrad(y: RawTensor, dy: RawTensor, axis: number): RawTensor;
   cast(x: RawTensor, dtype: DType): RawTensor;
   transpose(x: RawTensor, perm: readonly number[]): RawTensor;
   slice(x: RawTensor, begin: readonly number[], size: readonly number[]): RawTensor;

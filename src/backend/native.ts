@@ -18,9 +18,11 @@ interface Addon {
     m: number, n: number, k: number, transA: boolean, transB: boolean, bias: Float32Array | null, act: number, alpha: number): void;
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   activationGrad(act: number, x: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array, alpha: number): void;
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: number[], sa: number[], sb: number[]): void;
+  /** dims = [rank, shape..., strides of a..., strides of b...] (0 strides broadcast). */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Float64Array): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, r: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, n: number, log: boolean): void;
+  softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, n: number): void;
   denseGrad(act: number, alpha: number, x: Float32Array, w: Float32Array, y: Float32Array, dy: Float32Array,
     dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, m: number, k: number, n: number): void;
   denseGradSgd(act: number, alpha: number, x: Float32Array, w: Float32Array, y: Float32Array, dy: Float32Array,
@@ -114,6 +116,23 @@ function recycle(arrays: readonly unknown[]): void {
   }
 }
 
+/** [rank, shape..., strides of a..., strides of b...] for the addon's binary, broadcasting a and b to shape. */
+function binaryDims(sa: readonly number[], sb: readonly number[], shape: readonly number[]): Float64Array {
+  const rank = shape.length;
+  const dims = new Float64Array(1 + 3 * rank);
+  dims[0] = rank;
+  for (const [k, s] of [[1, sa], [2, sb]] as const) {
+    let stride = 1;
+    for (let i = rank - 1, j = s.length - 1; i >= 0; i--, j--) {
+      const d = j >= 0 ? s[j] : 1;
+      dims[1 + k * rank + i] = d === 1 ? 0 : stride;
+      stride *= d;
+    }
+  }
+  for (let i = 0; i < rank; i++) dims[1 + i] = shape[i];
+  return dims;
+}
+
 function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
   return x.dtype === 'float32' && x.data instanceof Float32Array;
 }
@@ -173,7 +192,7 @@ function makeNativeBackend(L: Addon): Backend {
     // float32 +, -, *, / rounded from double equal the float32 operation, so the results are the same.
     if (code <= BINARY.div! && sizeOf(shape) <= SMALL_BINARY) return ref.binary(op, a, b, outDtype);
     const out = alloc(sizeOf(shape));
-    L.binary(code, a.data, b.data, out, shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
+    L.binary(code, a.data, b.data, out, binaryDims(a.shape, b.shape, shape));
     return { data: out, shape, dtype: 'float32' };
   }
 
@@ -200,6 +219,14 @@ function makeNativeBackend(L: Addon): Backend {
     const out = alloc(x.data.length);
     L.softmax(x.data, out, x.data.length / n, n, log);
     return { data: out, shape: x.shape, dtype: 'float32' };
+  }
+
+  function softmaxGrad(y: RawTensor, dy: RawTensor, axis: number): RawTensor {
+    const n = y.shape[axis];
+    if (!f32(y) || !f32(dy) || axis !== y.shape.length - 1 || !n || dy.data.length !== y.data.length) return ref.softmaxGrad(y, dy, axis);
+    const out = alloc(y.data.length);
+    L.softmaxGrad(y.data, dy.data, out, y.data.length / n, n);
+    return { data: out, shape: y.shape, dtype: 'float32' };
   }
 
   function matmul(a: RawTensor, b: RawTensor, options: MatmulOptions = {}): RawTensor {
@@ -339,6 +366,7 @@ function makeNativeBackend(L: Addon): Backend {
     batchNormGrad,
     scaleShift,
     softmax,
+    softmaxGrad,
     cast: ref.cast,
     transpose: ref.transpose,
     slice: ref.slice,

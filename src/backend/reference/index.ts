@@ -1,7 +1,7 @@
 // The reference backend: plain TypeScript, obviously correct, the oracle every other backend is tested against.
 import type { Backend } from '../backend.js';
 import { activationGrad, binary, cast, unary, where } from './elementwise.js';
-import { argReduce, reduce, softmax } from './reduce.js';
+import { argReduce, reduce, softmax, softmaxGrad } from './reduce.js';
 import { matmul } from './matmul.js';
 import { denseGrad } from './dense.js';
 import { batchNorm, batchNormGrad, scaleShift } from './batchnorm.js';
@@ -22,6 +22,7 @@ export const referenceBackend: Backend = {
   batchNormGrad,
   scaleShift,
   softmax,
+  softmaxGrad,
   cast,
   transpose,
   slice,

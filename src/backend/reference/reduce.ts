@@ -99,3 +99,24 @@ export function softmax(x: RawTensor, axis: number, log: boolean): RawTensor {
   }
   return { data: out, shape: x.shape, dtype: x.dtype };
 }
+
+/** Softmax's vjp from its output: dx = y * (dy - sum(dy * y)) along axis (the composed ops' rounding). */
+export function softmaxGrad(y: RawTensor, dy: RawTensor, axis: number): RawTensor {
+  const n = y.shape[axis];
+  const stride = stridesOf(y.shape)[axis];
+  const outerN = sizeOf(y.shape.slice(0, axis));
+  const out = allocate(y.dtype, y.data.length);
+  const yd = y.data;
+  const gd = dy.data;
+  const round = y.dtype === 'float32' ? Math.fround : (v: number): number => v;
+  for (let a = 0; a < outerN; a++) {
+    for (let s = 0; s < stride; s++) {
+      const base = a * n * stride + s;
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += round(gd[base + i * stride] * yd[base + i * stride]);
+      const dot = round(acc);
+      for (let i = 0; i < n; i++) out[base + i * stride] = yd[base + i * stride] * round(gd[base + i * stride] - dot);
+    }
+  }
+  return { data: out, shape: y.shape, dtype: y.dtype };
+}
