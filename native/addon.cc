@@ -89,14 +89,6 @@ Napi::Value ActivationGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-bool longs(const Napi::Value& v, std::vector<long>* out) {
-  if (!v.IsArray()) return false;
-  Napi::Array arr = v.As<Napi::Array>();
-  out->resize(arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); i++) (*out)[i] = static_cast<long>(arr.Get(i).As<Napi::Number>().Int64Value());
-  return true;
-}
-
 // binary(op, a, b, out, dims): dims is a Float64Array [rank, shape..., stridesA..., stridesB...] (one typed array:
 // reading three JS arrays element by element cost more than a small op itself).
 Napi::Value Binary(const Napi::CallbackInfo& info) {
@@ -108,13 +100,14 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     return fail(env, "binary: expected a Float64Array of dims"), env.Undefined();
   Napi::Float64Array dims = info[4].As<Napi::Float64Array>();
   const size_t n = dims.ElementLength();
-  const long rank = n > 0 ? static_cast<long>(dims[0]) : -1;
+  const double* dv = dims.Data();
+  const long rank = n > 0 ? static_cast<long>(dv[0]) : -1;
   if (rank < 0 || n != static_cast<size_t>(1 + 3 * rank)) return fail(env, "binary: dims must be [rank, shape, stridesA, stridesB]"), env.Undefined();
   std::vector<long> shape(rank), sa(rank), sb(rank);
   for (long d = 0; d < rank; d++) {
-    shape[d] = static_cast<long>(dims[1 + d]);
-    sa[d] = static_cast<long>(dims[1 + rank + d]);
-    sb[d] = static_cast<long>(dims[1 + 2 * rank + d]);
+    shape[d] = static_cast<long>(dv[1 + d]);
+    sa[d] = static_cast<long>(dv[1 + rank + d]);
+    sb[d] = static_cast<long>(dv[1 + 2 * rank + d]);
   }
   long total = 1, lastA = 0, lastB = 0;
   for (long d = 0; d < rank; d++) {

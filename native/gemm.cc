@@ -1,6 +1,6 @@
-// SGEMM: Goto-style blocking (KC x NC B blocks, MC x KC A blocks), an 8 x 48 AVX-512 micro-kernel
-// (8 x 16 generic fallback), A (and B when its rows are contiguous) read in place for short-M products, fused bias +
-// activation on the last K block.
+// SGEMM: Goto-style blocking (KC x NC B blocks, MC x KC A blocks), an 8 x 48 AVX-512 micro-kernel reading A in
+// place (8 x 16 generic fallback on packed A), B read in place for short-M products with contiguous rows, fused
+// bias + activation (or an SGD step) on the last K block.
 #include "gemm.h"
 
 #include <algorithm>
@@ -23,6 +23,7 @@ constexpr long NR = 16;
 // Measured on the 2-core AVX-512 host (bench/results): KC 512 with a wide NC (B block ~4 MB, L3) lifted 2048^3 from
 // ~185 to ~210 GFLOP/s (fewer A repacks per B block, half the C passes) and left the training shapes unchanged.
 constexpr long KC = 512;
+constexpr long ONE_BLOCK_K = 1024;
 constexpr long MC = 256;
 constexpr long NC = 2064;    // multiple of NR and 16
 constexpr long SMALL_M = 64;  // at or below this, B is read in place when its rows are contiguous
@@ -225,16 +226,21 @@ void gemmBlock(long m0, long m1, long n0, long n1, long K, const float* A, long 
   const long mTotal = m1 - m0;
   const bool direct = csb == 1 && mTotal <= SMALL_M;
 #if defined(LW_DIRECT_A)
-  // Short products read A in place: packing it again in every column task cost more than it saved
-  // (measured: 32x784x300 ~140 -> ~185 GFLOP/s, 32x100x300^T ~100 -> ~140, W3 training +28%).
-  const bool directA = mTotal <= SMALL_M;
+  // The AVX-512 kernel reads A in place (its 8 rows of kc floats stay in L1 across the column panels): packing it
+  // cost more than it saved. Short products first (32x784x300 ~140 -> ~185 GFLOP/s, W3 training +28%), then every
+  // shape, in paired A/B runs: 1024x784x300 +10-15%, 1024x300x100 +18%, 4096x64x64 +21%, 1000^3 +4%, 2048^3 +0-3%,
+  // transposed A (weight gradients) +0-4%.
+  const bool directA = true;
 #else
   const bool directA = false;
 #endif
-  float* bufA = directA ? nullptr : tlsA.get(std::min(MC, ((mTotal + MR - 1) / MR) * MR) * KC);
-  float* bufB = direct ? nullptr : tlsB.get(KC * (NC + 16));
-  for (long pc = 0; pc < K; pc += KC) {
-    const long kc = std::min(KC, K - pc);
+  // K up to ONE_BLOCK_K runs as one block, so C is written once (1024x784x300 +4%, 32x784x300 +2%, paired A/B);
+  // longer K keeps KC-deep blocks (2048^3 measured best at 512).
+  const long kcMax = K <= ONE_BLOCK_K ? K : KC;
+  float* bufA = directA ? nullptr : tlsA.get(std::min(MC, ((mTotal + MR - 1) / MR) * MR) * kcMax);
+  float* bufB = direct ? nullptr : tlsB.get(kcMax * (NC + 16));
+  for (long pc = 0; pc < K; pc += kcMax) {
+    const long kc = std::min(kcMax, K - pc);
     const bool accumulate = pc > 0;
     const bool last = pc + kc == K;
     for (long jc = n0; jc < n1; jc += NC) {
@@ -270,7 +276,7 @@ void gemmBlock(long m0, long m1, long n0, long n1, long K, const float* A, long 
 void sgemm(long M, long N, long K, const float* A, long rsa, long csa, const float* B, long rsb, long csb, float* C,
            long ldc, const Epilogue& ep) {
   if (M <= 0 || N <= 0) return;
-  if (ep.sgd && (K <= 0 || K > KC)) {
+  if (ep.sgd && (K <= 0 || K > ONE_BLOCK_K)) {
     // In place needs the whole K sum in registers; otherwise form the product, then step (K <= 0: zero step).
     if (K <= 0) return;
     float* t = tlsSgd.get(M * N);
