@@ -27,8 +27,9 @@ export class SGD extends Optimizer {
   }
 
   override fusableSgdRate(): number | null {
-    const plain = this.momentum === 0 && this.clipValue === null && this.clipNorm === null && this.globalClipNorm === null &&
-      !this.weightDecay;
+    // NOTE: exact SGD instances only: a subclass may override applyGradients or the update, which fusing would skip.
+    const plain = Object.getPrototypeOf(this) === SGD.prototype && this.momentum === 0 && this.clipValue === null &&
+      this.clipNorm === null && this.globalClipNorm === null && !this.weightDecay;
     return plain ? Math.fround(this.learningRate) : null;
   }
 

@@ -23,6 +23,15 @@ import { dense, matmul, sum } from '../../src/ops/index.js';
 
 type Build = () => { model: Model; optimizer: Optimizer };
 
+/** A user subclass overriding applyGradients: fusing would skip its override. */
+class LoggingSgd extends SGD {
+  calls = 0;
+  override applyGradients(pairs: Parameters<SGD['applyGradients']>[0]): void {
+    this.calls++;
+    super.applyGradients(pairs);
+  }
+}
+
 const x = tensor(Array.from({ length: 37 * 12 }, (_, i) => Math.sin(i * 0.37) * 2), [37, 12]);
 const y = tensor(Array.from({ length: 37 }, (_, i) => (i * 7) % 4), [37], 'int32');
 
@@ -110,12 +119,13 @@ describeEachBackend('fused SGD training step', () => {
     for (const optimizer of [
       new SGD({ learningRate: 0.1, momentum: 0.9 }), new SGD({ learningRate: 0.1, clipNorm: 1 }),
       new SGD({ learningRate: 0.1, clipValue: 0.5 }), new SGD({ learningRate: 0.1, globalClipNorm: 1 }),
-      new SGD({ learningRate: 0.1, weightDecay: 0.01 }), new Adam(),
+      new SGD({ learningRate: 0.1, weightDecay: 0.01 }), new Adam(), new LoggingSgd({ learningRate: 0.1 }),
     ]) {
       assert.equal(optimizer.fusableSgdRate(), null, optimizer.getConfig().name as string);
       const r = train(() => ({ model: mlp(), optimizer }), true);
       assert.equal(r.steppedCalls, 0);
       assert.equal(r.iterations, 6);
+      if (optimizer instanceof LoggingSgd) assert.equal(optimizer.calls, 6, 'the override ran on every step');
     }
   });
 
