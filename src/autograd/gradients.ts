@@ -35,14 +35,24 @@ export function backwardWithSgd(tape: Tape, target: Tensor, sources: readonly Te
 
 /** Sources whose buffer is used exactly once on the tape, as an op input: safe to step in place during backward. */
 function steppable(tape: Tape, sources: readonly Tensor[], marked: readonly boolean[]): Set<number> {
+  const byId = new Map<number, ArrayBufferLike>();
   const candidates = new Map<ArrayBufferLike, number>();
-  sources.forEach((s, i) => { if (marked[i]) candidates.set(s.data.buffer, s.id); });
+  const lengths = new Set<number>();
+  sources.forEach((s, i) => {
+    if (!marked[i]) return;
+    byId.set(s.id, s.data.buffer);
+    candidates.set(s.data.buffer, s.id);
+    lengths.add(s.data.length);
+  });
   const uses = new Map<ArrayBufferLike, number>();
   const count = (t: Tensor, asInput: boolean): void => {
-    const b = t.data.buffer;
-    if (!candidates.has(b)) return;
+    const own = byId.get(t.id);
+    // NOTE: the ops' only views (reshape and its kin) cover a whole buffer, so a tensor sharing a source's buffer
+    // has the source's length; reading .buffer of every small tensor would cost more than the check is worth.
+    const b = own ?? (lengths.has(t.data.length) ? t.data.buffer : undefined);
+    if (b === undefined || !candidates.has(b)) return;
     // An output sharing the buffer, or an input that is a view of the source, rules the source out.
-    uses.set(b, (uses.get(b) ?? 0) + (asInput && t.id === candidates.get(b) ? 1 : 2));
+    uses.set(b, (uses.get(b) ?? 0) + (asInput && own !== undefined ? 1 : 2));
   };
   for (const node of tape.nodes) {
     for (const x of node.inputs) count(x, true);

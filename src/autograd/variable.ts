@@ -6,6 +6,21 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { onVariableRead } from './tape.js';
 
 let nextVariableId = 1;
+let trainableVersion = 0;
+
+/**
+ * A counter that changes whenever a variable's or a layer's trainable flag is set or a layer adds a weight: fit
+ * re-derives its trainable set only when it moved.
+ * @internal
+ */
+export function trainableStateVersion(): number {
+  return trainableVersion;
+}
+
+/** @internal */
+export function bumpTrainableState(): void {
+  trainableVersion++;
+}
 
 export interface VariableOptions {
   name?: string;
@@ -16,7 +31,7 @@ export interface VariableOptions {
 export class Variable {
   readonly id = nextVariableId++;
   name: string;
-  trainable: boolean;
+  private _trainable: boolean;
   private current: Tensor;
 
   constructor(initial: Tensor, options: VariableOptions = {}) {
@@ -24,7 +39,17 @@ export class Variable {
     // A variable owns its storage: copy so in-place updates never alias the caller's tensor.
     this.current = new Tensor(convertArray(initial.data, dtype), initial.shape, dtype);
     this.name = options.name ?? `variable_${this.id}`;
-    this.trainable = options.trainable ?? true;
+    this._trainable = options.trainable ?? true;
+  }
+
+  /** Whether optimizers update this variable (and gradient tapes watch it automatically). */
+  get trainable(): boolean {
+    return this._trainable;
+  }
+
+  set trainable(value: boolean) {
+    this._trainable = value;
+    trainableVersion++;
   }
 
   /** The current value (read inside a GradientTape, a trainable variable is watched). */

@@ -1,7 +1,7 @@
 // The Layer contract (Keras 3): constructor = config, build = weights, call = math, getConfig = round trip.
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
-import { Variable } from '../autograd/variable.js';
+import { bumpTrainableState, Variable } from '../autograd/variable.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { toSnakeCase, uniqueName } from '../utils/naming.js';
 import { GraphNode, SymbolicTensor, isSymbolic, type SymbolicShape } from './symbolic.js';
@@ -103,6 +103,7 @@ export abstract class Layer {
 
   set trainable(value: boolean) {
     this._trainable = value;
+    bumpTrainableState();
     for (const l of this.sublayers()) l.trainable = value;
   }
 
@@ -174,6 +175,7 @@ export abstract class Layer {
     }
     const v = new Variable(value, { name: `${this.name}/${options.name}`, trainable: options.trainable ?? true, dtype });
     this._weights.push(v);
+    bumpTrainableState();
     if (options.regularizer) this._regularizers.push({ variable: v, regularizer: options.regularizer });
     if (options.constraint) this._constraints.set(v, options.constraint);
     return v;

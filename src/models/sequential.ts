@@ -1,4 +1,5 @@
 // Sequential: a linear stack of layers; builds its graph as soon as the input shape is known.
+import { bumpTrainableState } from '../autograd/variable.js';
 import { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
 import { SymbolicTensor, type SymbolicShape } from '../layers/symbolic.js';
@@ -45,6 +46,7 @@ export class Sequential extends Model {
     }
     if (this.stack.includes(layer)) throw new Error(`Sequential "${this.name}": layer "${layer.name}" is already in the model`);
     this.stack.push(layer);
+    bumpTrainableState();
     try {
       if (this.graph) this.extend(layer);
       else this.rebuild();
@@ -58,6 +60,7 @@ export class Sequential extends Model {
   pop(): Layer {
     const layer = this.stack.pop();
     if (!layer) throw new Error(`Sequential "${this.name}": there is no layer to pop`);
+    bumpTrainableState();
     this.rebuild();
     return layer;
   }

@@ -18,8 +18,8 @@ import { setRandomSeed } from '../../src/random/rng.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { Variable } from '../../src/autograd/variable.js';
 import { backwardWithSgd } from '../../src/autograd/gradients.js';
-import { pushTape, popTape, Tape } from '../../src/autograd/tape.js';
-import { dense, matmul, sum } from '../../src/ops/index.js';
+import { noGrad, pushTape, popTape, Tape } from '../../src/autograd/tape.js';
+import { add, dense, matmul, reshape, sum } from '../../src/ops/index.js';
 
 type Build = () => { model: Model; optimizer: Optimizer };
 
@@ -150,5 +150,21 @@ describeEachBackend('fused SGD training step', () => {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 2; j++) g[i][j] = (input.dataSync()[i] + input.dataSync()[3 + i]) * rowSums[j];
     const expected = before.map((w, k) => Math.fround(w - 0.5 * g[Math.floor(k / 2)][k % 2]));
     assert.deepEqual(Array.from(once.value.dataSync()), expected);
+  });
+
+  it('backwardWithSgd does not step a source another tape input views (a reshape made outside the tape)', () => {
+    const w = new Variable(tensor([[0.5, -1], [2, 0.25]]));
+    const view = noGrad(() => reshape(w.value, [1, 4]));
+    assert.ok(view.id !== w.value.id && view.data.buffer === w.value.data.buffer, 'a view: another tensor on the same buffer');
+    const x = tensor([[1, 2], [3, -1]]);
+    const tape = new Tape();
+    tape.watch(w.value);
+    pushTape(tape);
+    const h = dense(x, w.value, null, 'linear');
+    const out = add(sum(h), sum(matmul(matmul(reshape(h, [1, 4]), view, { transposeB: true }), view)));
+    popTape(tape);
+    const grads = backwardWithSgd(tape, out, [w.value], { learningRate: 0.5, sources: [true] });
+    assert.ok(grads[0] !== null, 'a gradient, not an in-place step');
+    assert.deepEqual(Array.from(w.value.dataSync()), [0.5, -1, 2, 0.25]);
   });
 });
