@@ -23,7 +23,8 @@ type Table = Record<WorkloadName, Partial<Record<Peer, Cell>>>;
 
 const quick = process.argv.includes('--quick');
 const runSeconds = Number(process.env.BENCH_RUN_SECONDS ?? (quick ? 0.3 : 1.5));
-const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 5)) || 5);
+// 7 rounds: the host has slow phases lasting seconds; a median over more pairs is less at their mercy.
+const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 7)) || 7);
 /** Measured once (layerwise ops in round 1, tfjs after the rounds): median of 3 timed runs. */
 const opts: MeasureOptions = { runSeconds, runs: 3 };
 /** Per round and item (layerwise Sequential, GEMMs and PyTorch): one timed run after warm-up. */
