@@ -77,46 +77,42 @@ export function argReduce(op: 'argmax' | 'argmin', x: RawTensor, axis: number): 
   return { data: out, shape, dtype: 'int32' };
 }
 
+/** Calls fn(base, stride, n) for every line of `shape` along `axis`: element i of a line is at base + i * stride. */
+function forEachLine(shape: readonly number[], axis: number, fn: (base: number, stride: number, n: number) => void): void {
+  const n = shape[axis];
+  const stride = stridesOf(shape)[axis];
+  const outerN = sizeOf(shape.slice(0, axis));
+  for (let a = 0; a < outerN; a++) for (let s = 0; s < stride; s++) fn(a * n * stride + s, stride, n);
+}
+
 export function softmax(x: RawTensor, axis: number, log: boolean): RawTensor {
-  const n = x.shape[axis];
-  const stride = stridesOf(x.shape)[axis];
-  const outerN = sizeOf(x.shape.slice(0, axis));
   const out = allocate(x.dtype, x.data.length);
   const d = x.data;
-  for (let a = 0; a < outerN; a++) {
-    for (let s = 0; s < stride; s++) {
-      const base = a * n * stride + s;
-      let m = -Infinity;
-      for (let i = 0; i < n; i++) m = Math.max(m, d[base + i * stride]);
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += Math.exp(d[base + i * stride] - m);
-      const logSum = Math.log(sum);
-      for (let i = 0; i < n; i++) {
-        const z = d[base + i * stride] - m;
-        out[base + i * stride] = log ? z - logSum : Math.exp(z) / sum;
-      }
+  forEachLine(x.shape, axis, (base, stride, n) => {
+    let m = -Infinity;
+    for (let i = 0; i < n; i++) m = Math.max(m, d[base + i * stride]);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.exp(d[base + i * stride] - m);
+    const logSum = Math.log(sum);
+    for (let i = 0; i < n; i++) {
+      const z = d[base + i * stride] - m;
+      out[base + i * stride] = log ? z - logSum : Math.exp(z) / sum;
     }
-  }
+  });
   return { data: out, shape: x.shape, dtype: x.dtype };
 }
 
 /** Softmax's vjp from its output: dx = y * (dy - sum(dy * y)) along axis (the composed ops' rounding). */
 export function softmaxGrad(y: RawTensor, dy: RawTensor, axis: number): RawTensor {
-  const n = y.shape[axis];
-  const stride = stridesOf(y.shape)[axis];
-  const outerN = sizeOf(y.shape.slice(0, axis));
   const out = allocate(y.dtype, y.data.length);
   const yd = y.data;
   const gd = dy.data;
   const round = y.dtype === 'float32' ? Math.fround : (v: number): number => v;
-  for (let a = 0; a < outerN; a++) {
-    for (let s = 0; s < stride; s++) {
-      const base = a * n * stride + s;
-      let acc = 0;
-      for (let i = 0; i < n; i++) acc += round(gd[base + i * stride] * yd[base + i * stride]);
-      const dot = round(acc);
-      for (let i = 0; i < n; i++) out[base + i * stride] = yd[base + i * stride] * round(gd[base + i * stride] - dot);
-    }
-  }
+  forEachLine(y.shape, axis, (base, stride, n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += round(gd[base + i * stride] * yd[base + i * stride]);
+    const dot = round(acc);
+    for (let i = 0; i < n; i++) out[base + i * stride] = yd[base + i * stride] * round(gd[base + i * stride] - dot);
+  });
   return { data: out, shape: y.shape, dtype: y.dtype };
 }
