@@ -2,6 +2,7 @@
 // optimizer updates.
 #include <napi.h>
 
+#include <string>
 #include <vector>
 
 #include "gemm.h"
@@ -78,60 +79,52 @@ Napi::Value MovingAverage(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+/** The operands shared by denseGrad and denseGradSgd: x [m,k], w [k,n], y and dy [m,n] at arguments 2-5, m k n at 9-11. */
+struct DenseOperands {
+  F32 x, w, y, dy;
+  long m = 0, k = 0, n = 0;
+};
+
+bool denseOperands(const Napi::CallbackInfo& info, const char* name, DenseOperands* d) {
+  const std::string what(name);
+  if (info.Length() < 12) return fail(info.Env(), what + ": expected 12 arguments");
+  if (!getF32(info, 2, &d->x, (what + " x").c_str()) || !getF32(info, 3, &d->w, (what + " w").c_str()) ||
+      !getF32(info, 4, &d->y, (what + " y").c_str()) || !getF32(info, 5, &d->dy, (what + " dy").c_str()))
+    return false;
+  d->m = num(info, 9);
+  d->k = num(info, 10);
+  d->n = num(info, 11);
+  const auto len = [](const F32& a) { return static_cast<long>(a.ElementLength()); };
+  const long m = d->m, k = d->k, n = d->n;
+  if (m < 0 || k < 0 || n < 0 || len(d->x) != m * k || len(d->w) != k * n || len(d->y) != m * n || len(d->dy) != m * n)
+    return fail(info.Env(), what + ": operand sizes do not match m, k, n");
+  return true;
+}
+
 // denseGrad(act, alpha, x, w, y, dy, dx|null, dw|null, db|null, m, k, n)
 Napi::Value DenseGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 12) return fail(env, "denseGrad: expected 12 arguments"), env.Undefined();
-  F32 x, w, y, dy;
-  if (!getF32(info, 2, &x, "denseGrad x") || !getF32(info, 3, &w, "denseGrad w") || !getF32(info, 4, &y, "denseGrad y") ||
-      !getF32(info, 5, &dy, "denseGrad dy"))
+  DenseOperands d;
+  if (!denseOperands(info, "denseGrad", &d)) return env.Undefined();
+  float *dx, *dw, *db;
+  if (!optF32(info, 6, d.m * d.k, &dx, "denseGrad dx") || !optF32(info, 7, d.k * d.n, &dw, "denseGrad dw") ||
+      !optF32(info, 8, d.n, &db, "denseGrad db"))
     return env.Undefined();
-  const long m = num(info, 9), k = num(info, 10), n = num(info, 11);
-  const auto len = [](const F32& a) { return static_cast<long>(a.ElementLength()); };
-  if (m < 0 || k < 0 || n < 0 || len(x) != m * k || len(w) != k * n || len(y) != m * n || len(dy) != m * n)
-    return fail(env, "denseGrad: operand sizes do not match m, k, n"), env.Undefined();
-  float* out[3] = {nullptr, nullptr, nullptr};
-  const long want[3] = {m * k, k * n, n};
-  for (int i = 0; i < 3; i++) {
-    if (info[6 + i].IsNull() || info[6 + i].IsUndefined()) continue;
-    F32 o;
-    if (!getF32(info, 6 + i, &o, "denseGrad output")) return env.Undefined();
-    if (len(o) != want[i]) return fail(env, "denseGrad: an output differs in size from its operand"), env.Undefined();
-    out[i] = o.Data();
-  }
-  lw::denseGrad(static_cast<int>(num(info, 0)), static_cast<float>(dnum(info, 1)), x.Data(), w.Data(), y.Data(),
-                dy.Data(), out[0], out[1], out[2], m, k, n);
+  lw::denseGrad(static_cast<int>(num(info, 0)), static_cast<float>(dnum(info, 1)), d.x.Data(), d.w.Data(), d.y.Data(),
+                d.dy.Data(), dx, dw, db, d.m, d.k, d.n);
   return env.Undefined();
 }
 
 // denseGradSgd(act, alpha, x, w, y, dy, dx|null, bias|null, rate, m, k, n): w and bias are stepped in place.
 Napi::Value DenseGradSgd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 12) return fail(env, "denseGradSgd: expected 12 arguments"), env.Undefined();
-  F32 x, w, y, dy;
-  if (!getF32(info, 2, &x, "denseGradSgd x") || !getF32(info, 3, &w, "denseGradSgd w") ||
-      !getF32(info, 4, &y, "denseGradSgd y") || !getF32(info, 5, &dy, "denseGradSgd dy"))
+  DenseOperands d;
+  if (!denseOperands(info, "denseGradSgd", &d)) return env.Undefined();
+  float *dx, *bias;
+  if (!optF32(info, 6, d.m * d.k, &dx, "denseGradSgd dx") || !optF32(info, 7, d.n, &bias, "denseGradSgd bias"))
     return env.Undefined();
-  const long m = num(info, 9), k = num(info, 10), n = num(info, 11);
-  const auto len = [](const F32& a) { return static_cast<long>(a.ElementLength()); };
-  if (m < 0 || k < 0 || n < 0 || len(x) != m * k || len(w) != k * n || len(y) != m * n || len(dy) != m * n)
-    return fail(env, "denseGradSgd: operand sizes do not match m, k, n"), env.Undefined();
-  float* dx = nullptr;
-  float* bias = nullptr;
-  if (!info[6].IsNull() && !info[6].IsUndefined()) {
-    F32 o;
-    if (!getF32(info, 6, &o, "denseGradSgd dx")) return env.Undefined();
-    if (len(o) != m * k) return fail(env, "denseGradSgd: dx differs in size from x"), env.Undefined();
-    dx = o.Data();
-  }
-  if (!info[7].IsNull() && !info[7].IsUndefined()) {
-    F32 b;
-    if (!getF32(info, 7, &b, "denseGradSgd bias")) return env.Undefined();
-    if (len(b) != n) return fail(env, "denseGradSgd: bias length differs from n"), env.Undefined();
-    bias = b.Data();
-  }
-  lw::denseGradSgd(static_cast<int>(num(info, 0)), static_cast<float>(dnum(info, 1)), x.Data(), w.Data(), y.Data(),
-                   dy.Data(), dx, bias, static_cast<float>(dnum(info, 8)), m, k, n);
+  lw::denseGradSgd(static_cast<int>(num(info, 0)), static_cast<float>(dnum(info, 1)), d.x.Data(), d.w.Data(), d.y.Data(),
+                   d.dy.Data(), dx, bias, static_cast<float>(dnum(info, 8)), d.m, d.k, d.n);
   return env.Undefined();
 }
 

@@ -65,15 +65,9 @@ function binaryDims(sa: readonly number[], sb: readonly number[], shape: readonl
   const rank = shape.length;
   const dims = new Float64Array(1 + 3 * rank);
   dims[0] = rank;
-  for (const [k, s] of [[1, sa], [2, sb]] as const) {
-    let stride = 1;
-    for (let i = rank - 1, j = s.length - 1; i >= 0; i--, j--) {
-      const d = j >= 0 ? s[j] : 1;
-      dims[1 + k * rank + i] = d === 1 ? 0 : stride;
-      stride *= d;
-    }
-  }
-  for (let i = 0; i < rank; i++) dims[1 + i] = shape[i];
+  dims.set(shape, 1);
+  dims.set(broadcastStrides(sa, shape), 1 + rank);
+  dims.set(broadcastStrides(sb, shape), 1 + 2 * rank);
   return dims;
 }
 
