@@ -1,14 +1,20 @@
 // HDF5 through h5wasm, run in a worker thread (killed on timeout), plus helpers to read Keras' attributes.
 import { Worker } from 'node:worker_threads';
 import type { H5AttrValue, H5Data, H5Dataset, H5Group, H5Node, H5Request, H5RequestBody, H5Response, H5WriteOp } from './h5_types.js';
+import { loadBudget } from './budget.js';
+import { superblockOffset } from './hdf5_check.js';
 
 export type { H5Group, H5Dataset, H5Node, H5WriteOp, H5Data } from './h5_types.js';
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-let parseTimeoutMs = 30_000;
+let parseTimeoutMs: number | null = null;
+/** The watchdog fires this long after the read's own time budget ran out (the reader checks it between objects). */
+const WATCHDOG_GRACE_MS = 500;
 
-/** Sets how long one HDF5 read may take before the file is declared corrupt (libhdf5 can loop on bad metadata). */
-export function setHdf5TimeoutMs(ms: number): void {
+/**
+ * Overrides the watchdog: how long one HDF5 read may take before its worker is killed (null: the file's time
+ * budget, 1 s + 100 ms per MB, plus 0.5 s). The structure check and the budget normally stop a corrupt file first.
+ */
+export function setHdf5TimeoutMs(ms: number | null): void {
   parseTimeoutMs = ms;
 }
 
@@ -86,18 +92,16 @@ async function request(req: H5RequestBody, timeoutMs: number): Promise<H5Respons
 
 /** True when the bytes carry the HDF5 signature (at 0, 512, 1024... as the format allows). */
 export function isHdf5(bytes: Uint8Array): boolean {
-  for (let off = 0; off + 8 <= bytes.length; off = off === 0 ? 512 : off * 2) {
-    if (HDF5_SIGNATURE.every((b, i) => bytes[off + i] === b)) return true;
-  }
-  return false;
+  return superblockOffset(bytes) >= 0;
 }
 
 /** Reads a whole HDF5 file into a plain snapshot; `label` names the file in errors. */
 export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5Group> {
   if (!isHdf5(bytes)) throw new Error(`${label}: not an HDF5 file (no HDF5 signature in its ${bytes.length} bytes)`);
   let res: H5Response;
+  const budget = loadBudget(bytes.length);
   try {
-    res = await request({ op: 'read', bytes: bytes.slice() }, parseTimeoutMs);
+    res = await request({ op: 'read', bytes: bytes.slice(), budget }, parseTimeoutMs ?? budget.timeMs + WATCHDOG_GRACE_MS);
   } catch (err) {
     throw new Error(`${label}: corrupt HDF5 file: ${(err as Error).message}`);
   }
@@ -108,7 +112,7 @@ export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5Grou
 
 /** Writes an HDF5 file from a list of operations and returns its bytes. */
 export async function writeHdf5(ops: H5WriteOp[]): Promise<Uint8Array> {
-  const res = await request({ op: 'write', ops }, Math.max(parseTimeoutMs, 120_000));
+  const res = await request({ op: 'write', ops }, Math.max(parseTimeoutMs ?? 0, 120_000));
   if (!res.ok) throw new Error(`writing HDF5 failed: ${res.error}`);
   if (!res.bytes) throw new Error('writing HDF5 returned no bytes');
   return res.bytes;

@@ -1,4 +1,5 @@
 // Plain data exchanged with the HDF5 worker: a read snapshot of a file, and the operations that write one.
+import type { LoadBudget } from './budget.js';
 
 export type H5DType = 'float32' | 'float64' | 'int64' | 'uint64' | 'int32' | 'uint32' | 'int16' | 'uint16' | 'int8' | 'uint8';
 
@@ -34,7 +35,8 @@ export type H5WriteOp =
   /** 'utf8'/'ascii': variable-length strings (scalar for a string, 1-D for an array); 'float64': 1-D numbers. */
   | { op: 'attr'; path: string; name: string; type: 'utf8' | 'ascii' | 'float64'; value: string | string[] | Float64Array };
 
-export type H5RequestBody = { op: 'read'; bytes: Uint8Array } | { op: 'write'; ops: H5WriteOp[] };
+/** A read carries its budget: the worker checks the file's structure and stops when time or bytes run out. */
+export type H5RequestBody = { op: 'read'; bytes: Uint8Array; budget: LoadBudget } | { op: 'write'; ops: H5WriteOp[] };
 
 export type H5Request = H5RequestBody & { id: number };
 

@@ -3,10 +3,27 @@ import { parentPort } from 'node:worker_threads';
 import h5wasm from 'h5wasm';
 import type { Group, Dataset, Attribute } from 'h5wasm';
 import type { H5Request, H5Response, H5Node, H5Group, H5Dataset, H5AttrValue, H5WriteOp, H5DType } from './h5_types.js';
+import { checkTime, type LoadBudget } from './budget.js';
+import { checkHdf5Structure } from './hdf5_check.js';
 
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 32;
 const MAX_ATTR_ELEMENTS = 1_000_000;
+
+/** One read's allowance: time since it started and bytes decoded so far, against the file's budget. */
+interface Spend {
+  budget: LoadBudget;
+  start: number;
+  bytes: number;
+  nodes: number;
+  fileBytes: number;
+}
+
+function spend(s: Spend, bytes: number, what: string): void {
+  checkTime(s.budget, s.start, performance.now(), what);
+  s.bytes += bytes;
+  if (s.bytes > s.budget.maxTotal) throw new Error(`${what}: the file's arrays add up to more than ${s.budget.maxTotal} bytes, its budget`);
+}
 
 let fileCounter = 0;
 let captured = '';
@@ -46,12 +63,13 @@ function dtypeOf(meta: { type: number; size: number; signed?: boolean; littleEnd
   return null;
 }
 
-function readAttr(attr: Attribute): H5AttrValue {
+function readAttr(attr: Attribute, s: Spend): H5AttrValue {
   const meta = attr.metadata;
   const count = meta.total_size ?? 1;
-  if (count > MAX_ATTR_ELEMENTS || count * (meta.size ?? 1) > 64 * 1024 * 1024) {
+  if (count > MAX_ATTR_ELEMENTS || count * (meta.size ?? 1) > s.budget.maxAllocation) {
     return { kind: 'error', message: `attribute declares ${count} elements` };
   }
+  spend(s, count * (meta.size ?? 1), `attribute "${attr.name}"`);
   const shape = (meta.shape ?? []).map(Number);
   if (meta.type === 3) {
     const v = attr.value;
@@ -65,10 +83,10 @@ function readAttr(attr: Attribute): H5AttrValue {
   return { kind: 'number', shape, value: nums, dtype };
 }
 
-function readAttrs(obj: Group | Dataset): Record<string, H5AttrValue> {
+function readAttrs(obj: Group | Dataset, s: Spend): Record<string, H5AttrValue> {
   const out: Record<string, H5AttrValue> = {};
   for (const [name, attr] of Object.entries(obj.attrs)) {
-    Object.defineProperty(out, name, { value: readAttr(attr), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, name, { value: readAttr(attr, s), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -88,20 +106,21 @@ function scalarArray(dtype: H5DType, v: number | bigint): H5Dataset['data'] {
   }
 }
 
-function readDataset(ds: Dataset, fileBytes: number): H5Dataset {
+function readDataset(ds: Dataset, s: Spend): H5Dataset {
   const meta = ds.metadata;
   const shape = (meta.shape ?? []).map(Number);
-  const attrs = readAttrs(ds);
+  const attrs = readAttrs(ds, s);
   const dtype = dtypeOf(meta);
   if (dtype === null) return { kind: 'dataset', shape, dtype: 'unsupported', data: null, attrs, error: `unsupported element type (class ${meta.type}, ${meta.size} bytes)` };
   const count = shape.reduce((a, b) => a * b, 1);
   const bytes = count * meta.size;
   const compressed = ds.filters.length > 0;
-  // NOTE: an uncompressed dataset cannot hold more bytes than the file; a compressed one is bounded generously.
-  const limit = compressed ? Math.min(2 ** 31, 64 * fileBytes + (1 << 20)) : fileBytes;
+  // NOTE: an uncompressed dataset cannot hold more bytes than the file; a compressed one is bounded by the budget.
+  const limit = compressed ? s.budget.maxAllocation : s.fileBytes;
   if (!Number.isFinite(bytes) || bytes > limit) {
-    return { kind: 'dataset', shape, dtype, data: null, attrs, error: `declares shape [${shape.join(', ')}] (${bytes} bytes), more than the file can hold (${fileBytes} bytes)` };
+    return { kind: 'dataset', shape, dtype, data: null, attrs, error: `declares shape [${shape.join(', ')}] (${bytes} bytes), more than the file can hold (${s.fileBytes} bytes)` };
   }
+  spend(s, bytes, `dataset "${ds.path}"`);
   let value: unknown = ds.value;
   if (typeof value === 'number' || typeof value === 'bigint') value = scalarArray(dtype, value);
   if (!ArrayBuffer.isView(value) || (value as unknown as { length: number }).length !== count) {
@@ -110,27 +129,31 @@ function readDataset(ds: Dataset, fileBytes: number): H5Dataset {
   return { kind: 'dataset', shape, dtype, data: value as unknown as H5Dataset['data'], attrs };
 }
 
-function readGroup(group: Group, fileBytes: number, depth: number, budget: { nodes: number }): H5Group {
+function readGroup(group: Group, depth: number, s: Spend): H5Group {
   const children = new Map<string, H5Node>();
-  const node: H5Group = { kind: 'group', attrs: readAttrs(group), children };
+  const node: H5Group = { kind: 'group', attrs: readAttrs(group, s), children };
   if (depth > MAX_DEPTH) return node;
   const prefix = group.path === '/' ? '/' : `${group.path}/`;
   for (const name of group.keys()) {
-    if (--budget.nodes < 0) throw new Error(`more than ${MAX_NODES} HDF5 objects`);
+    if (--s.nodes < 0) throw new Error(`more than ${MAX_NODES} HDF5 objects`);
+    spend(s, 0, `group "${group.path}"`);
     const type = group.get_type(prefix + name);
-    if (type === 0) children.set(name, readGroup(group.get(name) as Group, fileBytes, depth + 1, budget));
-    else if (type === 1) children.set(name, readDataset(group.get(name) as Dataset, fileBytes));
+    if (type === 0) children.set(name, readGroup(group.get(name) as Group, depth + 1, s));
+    else if (type === 1) children.set(name, readDataset(group.get(name) as Dataset, s));
   }
   return node;
 }
 
-function readFile(bytes: Uint8Array, FS: { writeFile(p: string, d: Uint8Array): void; unlink(p: string): void }): H5Group {
+function readFile(bytes: Uint8Array, budget: LoadBudget, FS: { writeFile(p: string, d: Uint8Array): void; unlink(p: string): void }): H5Group {
+  const s: Spend = { budget, start: performance.now(), bytes: 0, nodes: MAX_NODES, fileBytes: bytes.length };
+  // Every structure libhdf5 will follow is checked first: a corrupt file fails here in milliseconds.
+  checkHdf5Structure(bytes, budget);
   const name = `/lw_read_${fileCounter++}.h5`;
   FS.writeFile(name, bytes);
   try {
     const file = new h5wasm.File(name, 'r');
     try {
-      return readGroup(file, bytes.length, 0, { nodes: MAX_NODES });
+      return readGroup(file, 0, s);
     } finally {
       file.close();
     }
@@ -188,7 +211,7 @@ async function main(): Promise<void> {
     let res: H5Response;
     try {
       if (req.op === 'read') {
-        const root = quietly(() => readFile(req.bytes, FS));
+        const root = quietly(() => readFile(req.bytes, req.budget, FS));
         res = { id: req.id, ok: true, root };
       } else {
         const bytes = quietly(() => writeFile(req.ops, FS));
