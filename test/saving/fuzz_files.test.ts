@@ -1,6 +1,7 @@
 // Fuzz suite: real Keras files and files saved by layerwise (.keras, .h5, .weights.h5, model.json + shard), mutated
 // with a fixed seed (bit flips, truncation, zeroed runs, spliced ranges). Each load ends in a model or a clear Error
-// naming the file, within 2 s, with bounded RSS. LAYERWISE_FUZZ_CASES=1000 runs more cases (default 240).
+// naming the file, within 2 s of CPU (main thread + HDF5 worker), with bounded RSS. Wall time is reported, not
+// asserted: on a shared machine it measures the neighbours. LAYERWISE_FUZZ_CASES=1000 runs more cases (default 240).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
@@ -47,7 +48,7 @@ async function sources(work: string): Promise<Source[]> {
   return out;
 }
 
-test(`${CASES} mutated model files: a model or a clear error, each under ${MAX_MS} ms, RSS bounded`, async (t) => {
+test(`${CASES} mutated model files: a model or a clear error, each under ${MAX_MS} ms of CPU, RSS bounded`, async (t) => {
   const work = mkdtempSync(path.join(tmpdir(), 'layerwise-fuzz-files-'));
   const all = await sources(work);
   // Warm-up: every source loads unmutated (except the one needing a custom activation), and the HDF5 worker starts.
@@ -62,8 +63,15 @@ test(`${CASES} mutated model files: a model or a clear error, each under ${MAX_M
   const rss0 = process.memoryUsage().rss;
   let rssMax = rss0;
   let worst = { ms: 0, what: '' };
+  let worstWall = 0;
   const problems: string[] = [];
   const outcomes = { loaded: 0, refused: 0 };
+  // Mutated training configs make the loader warn (left uncompiled, optimizer not restored): expected, and silenced.
+  const warn = console.warn;
+  console.warn = () => undefined;
+  t.after(() => {
+    console.warn = warn;
+  });
   for (let i = 0; i < CASES; i++) {
     const s = all[i % all.length];
     const kind = MUTATIONS[Math.floor(i / all.length) % MUTATIONS.length];
@@ -75,6 +83,7 @@ test(`${CASES} mutated model files: a model or a clear error, each under ${MAX_M
     for (const [f, b] of Object.entries(s.files)) writeFileSync(path.join(dir, f), f === target ? data : b);
     const label = `case ${i}: ${s.name} (${target}: ${what})`;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     try {
       await s.load(dir);
       outcomes.loaded++;
@@ -83,15 +92,17 @@ test(`${CASES} mutated model files: a model or a clear error, each under ${MAX_M
       const reason = unclearReason(err, path.join(dir, s.main));
       if (reason) problems.push(`${label}: ${reason}`);
     }
-    const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    const ms = (used.user + used.system) / 1000;
+    worstWall = Math.max(worstWall, performance.now() - started);
     if (ms > worst.ms) worst = { ms, what: label };
-    if (ms > MAX_MS) problems.push(`${label}: took ${ms.toFixed(0)} ms`);
+    if (ms > MAX_MS) problems.push(`${label}: took ${ms.toFixed(0)} ms of CPU`);
     rssMax = Math.max(rssMax, process.memoryUsage().rss);
     rmSync(dir, { recursive: true, force: true });
   }
   rmSync(work, { recursive: true, force: true });
   const growth = rssMax - rss0;
-  t.diagnostic(`${CASES} cases: ${outcomes.loaded} loaded, ${outcomes.refused} refused; worst ${worst.ms.toFixed(0)} ms (${worst.what}); RSS growth ${(growth / 2 ** 20).toFixed(0)} MB`);
+  t.diagnostic(`${CASES} cases: ${outcomes.loaded} loaded, ${outcomes.refused} refused; worst ${worst.ms.toFixed(0)} ms CPU (${worst.what}), worst wall ${worstWall.toFixed(0)} ms; RSS growth ${(growth / 2 ** 20).toFixed(0)} MB`);
   assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
   assert.ok(growth < MAX_RSS_GROWTH, `RSS grew by ${(growth / 2 ** 20).toFixed(0)} MB`);
   assert.ok(outcomes.refused > CASES / 4, `most mutations are detected (${outcomes.refused}/${CASES})`);
