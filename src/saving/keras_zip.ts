@@ -1,5 +1,7 @@
 // The .keras archive (Keras 3): a zip of metadata.json, config.json and model.weights.h5, stored uncompressed.
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { inflateSync, zipSync, type Zippable } from 'fflate';
+import { loadBudget } from './budget.js';
+import { checkZip, crc32, type ZipEntry } from './zip_check.js';
 
 /** The three members of a .keras file. */
 export interface KerasArchive {
@@ -8,15 +10,26 @@ export interface KerasArchive {
   weights: Uint8Array;
 }
 
-const MAX_ENTRY_BYTES = 4 * 1024 ** 3;
 const REQUIRED = ['metadata.json', 'config.json', 'model.weights.h5'];
 
-/** Rejects names that could escape an extraction directory: absolute, drive-letter, or with `..` segments. */
-export function assertSafeEntryName(name: string, label: string): void {
-  const parts = name.split(/[\\/]/);
-  if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name) || parts.includes('..') || name.includes('\0')) {
-    throw new Error(`${label}: refusing zip entry "${name}" (absolute paths and ".." are not allowed)`);
+export { assertSafeEntryName } from './zip_check.js';
+
+/** One entry's bytes: inflated into a buffer of exactly its declared size, then checked against its CRC-32. */
+function extract(bytes: Uint8Array, entry: ZipEntry, label: string): Uint8Array {
+  const raw = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+  let out: Uint8Array;
+  if (entry.method === 0) out = raw.slice();
+  else {
+    try {
+      out = inflateSync(raw, { out: new Uint8Array(entry.size) });
+    } catch (err) {
+      throw new Error(`${label}: corrupt .keras archive: entry "${entry.name}" does not inflate (${(err as Error).message})`);
+    }
   }
+  if (out.length !== entry.size || crc32(out) !== entry.crc) {
+    throw new Error(`${label}: corrupt .keras archive: entry "${entry.name}" fails its CRC-32 check (its bytes were altered)`);
+  }
+  return out;
 }
 
 function parseJson(bytes: Uint8Array, entry: string, label: string): Record<string, any> {
@@ -30,32 +43,18 @@ function parseJson(bytes: Uint8Array, entry: string, label: string): Record<stri
   return v as Record<string, any>;
 }
 
-/** Reads a .keras archive, checking entry names and sizes before anything is decompressed. */
+/** Reads a .keras archive: the central directory is checked (names, sizes, ratios, overlaps) before anything is inflated. */
 export function readKerasZip(bytes: Uint8Array, label: string): KerasArchive {
   if (bytes.length < 22 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw new Error(`${label}: not a .keras file (expected a zip archive, the file starts with ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing'})`);
   }
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        assertSafeEntryName(f.name, label);
-        if (f.originalSize > MAX_ENTRY_BYTES || f.originalSize > 64 * bytes.length + (1 << 20)) {
-          throw new Error(`${label}: zip entry "${f.name}" declares ${f.originalSize} bytes, more than the archive can hold`);
-        }
-        return REQUIRED.includes(f.name);
-      },
-    });
-  } catch (err) {
-    const msg = (err as Error).message;
-    if (msg.startsWith(label)) throw err;
-    throw new Error(`${label}: corrupt or truncated .keras archive (${msg})`);
-  }
-  for (const r of REQUIRED) if (!files[r]) throw new Error(`${label}: the .keras archive has no ${r}`);
+  const entries = checkZip(bytes, label, loadBudget(bytes.length));
+  const files = new Map(entries.filter((e) => REQUIRED.includes(e.name)).map((e) => [e.name, e]));
+  for (const r of REQUIRED) if (!files.has(r)) throw new Error(`${label}: the .keras archive has no ${r}`);
   return {
-    metadata: parseJson(files['metadata.json'], 'metadata.json', label),
-    config: parseJson(files['config.json'], 'config.json', label),
-    weights: files['model.weights.h5'],
+    metadata: parseJson(extract(bytes, files.get('metadata.json')!, label), 'metadata.json', label),
+    config: parseJson(extract(bytes, files.get('config.json')!, label), 'config.json', label),
+    weights: extract(bytes, files.get('model.weights.h5')!, label),
   };
 }
 
