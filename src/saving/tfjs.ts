@@ -1,8 +1,10 @@
 // TensorFlow.js layers format: model.json (topology + weightsManifest) and little-endian binary weight shards.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { assertSafeEntryName } from './keras_zip.js';
+import { checkShardSizes, decodeTfjsGroup, MAX_MODEL_JSON_BYTES, parseTfjsModelJson, planTfjsWeights, type TfjsModelJson } from './tfjs_check.js';
 import type { StoredArray } from './h5.js';
+
+export type { TfjsModelJson } from './tfjs_check.js';
 
 /** Default shard size, as tfjs and its converter use. */
 export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
@@ -13,15 +15,6 @@ export interface TfjsWeight {
   dtype: 'float32' | 'int32';
   data: Float32Array | Int32Array;
   group?: string;
-}
-
-export interface TfjsModelJson {
-  format: 'layers-model';
-  generatedBy: string;
-  convertedBy: string | null;
-  modelTopology: Record<string, unknown>;
-  trainingConfig?: Record<string, unknown>;
-  weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: string; group?: string }[] }[];
 }
 
 /** Packs weights into shards of at most `shardBytes` (a weight may straddle two shards, as tfjs allows). */
@@ -54,74 +47,32 @@ export function buildTfjs(topology: Record<string, unknown>, weights: readonly T
   return { json, shards };
 }
 
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
-
-/** Reads model.json and its shards; every path, dtype and byte count is checked before allocation. */
+/** Reads model.json and its shards from files; the checks (tfjs_check.ts) run on the bytes before any allocation. */
 export async function readTfjs(jsonPath: string): Promise<{ json: TfjsModelJson; topology: Record<string, any>; weights: Map<string, StoredArray & { group?: string }>; order: string[] }> {
   const label = jsonPath;
   let text: string;
   try {
+    const st = await fsp.stat(jsonPath);
+    if (st.size > MAX_MODEL_JSON_BYTES) throw new Error(`${st.size} bytes, more than ${MAX_MODEL_JSON_BYTES}`);
     text = await fsp.readFile(jsonPath, 'utf8');
   } catch (err) {
     throw new Error(`${label}: cannot read (${(err as Error).message})`);
   }
-  let json: TfjsModelJson;
-  try {
-    json = JSON.parse(text) as TfjsModelJson;
-  } catch (err) {
-    throw new Error(`${label}: not valid JSON (${(err as Error).message})`);
-  }
-  if (!json || typeof json !== 'object' || !json.modelTopology || typeof json.modelTopology !== 'object') {
-    throw new Error(`${label}: not a TensorFlow.js layers model (no modelTopology)`);
-  }
-  const mt = json.modelTopology as Record<string, any>;
-  const topology = (mt.model_config && typeof mt.model_config === 'object' ? mt.model_config : mt) as Record<string, any>;
-  const manifest = Array.isArray(json.weightsManifest) ? json.weightsManifest : [];
+  const { json, topology } = parseTfjsModelJson(text, label);
   const weights = new Map<string, StoredArray & { group?: string }>();
   const order: string[] = [];
   const dir = path.dirname(jsonPath);
-  for (const [g, group] of manifest.entries()) {
-    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new Error(`${label}: weightsManifest[${g}] should have "paths" and "weights" lists`);
-    const sizes = group.weights.map((w, i) => {
-      if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        throw new Error(`${label}: weightsManifest[${g}].weights[${i}] should have a name and a shape of non-negative integers`);
-      }
-      const bytes = DTYPE_BYTES[w.dtype ?? 'float32'];
-      if (bytes === undefined || w.dtype === 'float16' || w.dtype === 'bool' || w.dtype === 'uint8') throw new Error(`${label}: weight "${w.name}" has unsupported dtype "${w.dtype}"`);
-      return w.shape.reduce((a, b) => a * b, 1) * bytes;
-    });
-    const expected = sizes.reduce((a, b) => a + b, 0);
-    let declared = 0;
-    const shardStats: string[] = [];
-    for (const p of group.paths) {
-      if (typeof p !== 'string') throw new Error(`${label}: weight shard paths must be strings`);
-      assertSafeEntryName(p, label);
+  for (const plan of planTfjsWeights(json, label)) {
+    const sizes: number[] = [];
+    for (const p of plan.paths) {
       const st = await fsp.stat(path.join(dir, p)).catch(() => null);
       if (!st || !st.isFile()) throw new Error(`${label}: weight shard "${p}" is missing`);
-      declared += st.size;
-      shardStats.push(p);
+      sizes.push(st.size);
     }
-    if (declared !== expected) {
-      throw new Error(`${label}: the weight shards hold ${declared} bytes but the manifest's shapes need ${expected} bytes`);
-    }
-    const all = new Uint8Array(expected);
-    let off = 0;
-    for (const p of shardStats) {
-      const buf = await fsp.readFile(path.join(dir, p));
-      all.set(buf.subarray(0, expected - off), off);
-      off += buf.length;
-    }
-    const view = new DataView(all.buffer);
-    let pos = 0;
-    group.weights.forEach((w, i) => {
-      const n = sizes[i] / 4;
-      const data = w.dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
-      for (let k = 0; k < n; k++, pos += 4) data[k] = w.dtype === 'int32' ? view.getInt32(pos, true) : view.getFloat32(pos, true);
-      if (weights.has(w.name) && !w.group) throw new Error(`${label}: weight "${w.name}" appears twice in the manifest`);
-      const key = w.group ? `${w.group}:${w.name}` : w.name;
-      weights.set(key, { shape: [...w.shape], dtype: w.dtype ?? 'float32', data, group: w.group });
-      order.push(key);
-    });
+    checkShardSizes(plan, sizes, label);
+    const shards: Uint8Array[] = [];
+    for (const p of plan.paths) shards.push(new Uint8Array(await fsp.readFile(path.join(dir, p))));
+    decodeTfjsGroup(plan, shards, label, weights, order);
   }
   return { json, topology, weights, order };
 }
