@@ -24,7 +24,7 @@ import { readKerasZip, writeKerasZip } from './keras_zip.js';
 import { loadWeightsH5, readOptimizerVars, weightsH5Ops } from './weights_h5.js';
 import { isLegacyLayout, legacyOps, loadLegacyWeights, readLegacy, readLegacyOptimizer } from './legacy_h5.js';
 import { buildTfjs, readTfjs, type TfjsWeight } from './tfjs.js';
-import { prepareModelConfig, registerActivation, toKeras2ModelConfig } from './serialization.js';
+import { prepareModelConfig, registerActivation, toKeras2ModelConfig, type WeightAllowance } from './serialization.js';
 import { compileConfig, optimizerOf, optimizerVariables, restoreCompile, restoreLegacyOptimizerByName, restoreOptimizerState } from './compile_state.js';
 
 export { setHdf5TimeoutMs } from './h5.js';
@@ -74,8 +74,14 @@ function dateSaved(): string {
 
 // ---------------------------------------------------------------- building a model from a config
 
-function buildModel(modelConfig: unknown, label: string): Model {
-  const { className, config } = prepareModelConfig(modelConfig, label);
+/** Weights a config may declare: what its file (`fileBytes`) could hold raw, with room for optimizer slots. */
+function weightAllowance(fileBytes: number): WeightAllowance {
+  const total = 4 * fileBytes + (1 << 20);
+  return { total, left: total };
+}
+
+function buildModel(modelConfig: unknown, label: string, fileBytes: number): Model {
+  const { className, config } = prepareModelConfig(modelConfig, label, weightAllowance(fileBytes));
   const name = className === 'Model' ? 'Functional' : className;
   const cls = name === 'Sequential' ? Sequential : name === 'Functional' ? Model : (lookupSerializable('model', name) as unknown as typeof Model | undefined);
   if (!cls) throw new Error(`${label}: unknown model class "${className}"; register it with registerSerializable(cls)`);
@@ -104,7 +110,7 @@ async function saveKeras(model: Model, file: string, includeOptimizer: boolean):
 
 async function loadKeras(bytes: Uint8Array, label: string, options: LoadOptions): Promise<Model> {
   const archive = readKerasZip(bytes, label);
-  const model = buildModel(archive.config, `${label} (config.json)`);
+  const model = buildModel(archive.config, `${label} (config.json)`, archive.weights.length);
   const root = await readHdf5(archive.weights, `${label} (model.weights.h5)`);
   loadWeightsH5(root, model, `${label} (model.weights.h5)`);
   const cc = archive.config.compile_config as Record<string, any> | undefined;
@@ -151,7 +157,7 @@ async function loadH5(bytes: Uint8Array, label: string, options: LoadOptions): P
   }
   const contents = readLegacy(root, label);
   if (!contents.modelConfig) throw new Error(`${label}: holds only weights (no model_config attribute); build the model and call loadWeights`);
-  const model = buildModel(contents.modelConfig, label);
+  const model = buildModel(contents.modelConfig, label, bytes.length);
   loadLegacyWeights(contents.weightsGroup, model.layers, label);
   const tc = contents.trainingConfig;
   if (options.compile !== false && tc) {
@@ -195,7 +201,8 @@ function tfjsWeight(v: Variable, name: string): TfjsWeight {
 async function loadTfjsInto(model: Model | null, target: string, options: LoadOptions): Promise<Model> {
   const jsonPath = jsonPathOf(target);
   const { json, topology, weights, order } = await readTfjs(jsonPath);
-  const m = model ?? buildModel(topology, jsonPath);
+  const storedBytes = [...weights.values()].reduce((a, w) => a + w.data.byteLength, 0);
+  const m = model ?? buildModel(topology, jsonPath, storedBytes);
   const vars = m.weights;
   const modelKeys = order.filter((k) => !weights.get(k)!.group);
   const byName = vars.every((v) => weights.has(v.name));

@@ -1,6 +1,7 @@
 // Model configs in files: safety checks before deserializing, Keras 3 <-> Keras 2 layouts, compile configs.
 import type { Tensor } from '../tensor/tensor.js';
 import * as activations from '../activations/index.js';
+import * as initializers from '../initializers/index.js';
 import { lookupSerializable } from './registry.js';
 
 /** Layer classes that would run code stored in the file: never deserialized unless the user registered them. */
@@ -40,7 +41,40 @@ function isKnownActivation(name: string): boolean {
  * DTypePolicy dicts become dtype strings, registered custom activations become their functions,
  * and unknown activations are refused with an error naming the layer and the activation.
  */
-function prepareLayerConfig(entry: Record<string, any>, label: string): Record<string, any> {
+/** What the weights a config declares may take together, in bytes (a multiple of the file that holds them). */
+export interface WeightAllowance {
+  total: number;
+  left: number;
+}
+
+/**
+ * Resolves a layer's initializers and meters what they allocate: a config declaring weights far larger than its
+ * file can hold is refused before the memory is taken. An initializer the resolver does not know is left as is,
+ * so that the layer reports it as usual.
+ */
+function meterInitializers(config: Record<string, any>, allowance: WeightAllowance, label: string, layerName: string): void {
+  for (const key of Object.keys(config)) {
+    if (!key.endsWith('_initializer') || config[key] === null || config[key] === undefined) continue;
+    let init: initializers.Initializer;
+    try {
+      init = initializers.get(config[key] as initializers.InitializerIdentifier);
+    } catch {
+      continue;
+    }
+    const apply = init.apply.bind(init);
+    init.apply = (shape, dtype) => {
+      const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+      if (!(bytes <= allowance.left)) {
+        throw new Error(`${label}: layer "${layerName}" declares a weight of shape [${shape.join(', ')}] (${bytes} bytes); the model's weights would exceed ${allowance.total} bytes, more than this file can hold`);
+      }
+      allowance.left -= bytes;
+      return apply(shape, dtype);
+    };
+    config[key] = init;
+  }
+}
+
+function prepareLayerConfig(entry: Record<string, any>, label: string, allowance?: WeightAllowance): Record<string, any> {
   const className = entry.class_name;
   const config: Record<string, any> = { ...(entry.config ?? {}) };
   const layerName = typeof config.name === 'string' ? config.name : className;
@@ -68,31 +102,35 @@ function prepareLayerConfig(entry: Record<string, any>, label: string): Record<s
     }
     else config[key] = name;
   }
-  if (Array.isArray(config.layers)) config.layers = prepareLayers(config.layers, label);
+  if (allowance) meterInitializers(config, allowance, label, layerName);
+  if (Array.isArray(config.layers)) config.layers = prepareLayers(config.layers, label, allowance);
   return { ...entry, config };
 }
 
-function prepareLayers(layers: unknown[], label: string): Record<string, any>[] {
+function prepareLayers(layers: unknown[], label: string, allowance?: WeightAllowance): Record<string, any>[] {
   return layers.map((l, i) => {
     if (!l || typeof l !== 'object' || typeof (l as Record<string, unknown>).class_name !== 'string') {
       throw new Error(`${label}: layer entry ${i} of the model config has no class_name`);
     }
-    return prepareLayerConfig(l as Record<string, any>, label);
+    return prepareLayerConfig(l as Record<string, any>, label, allowance);
   });
 }
 
-/** Validates a model config ({class_name, config}) and returns it ready for Sequential/Model.fromConfig. */
-export function prepareModelConfig(modelConfig: unknown, label: string): { className: string; config: Record<string, any> | Record<string, any>[] } {
+/**
+ * Validates a model config ({class_name, config}) and returns it ready for Sequential/Model.fromConfig; with an
+ * allowance, the weights its layers create are metered against it.
+ */
+export function prepareModelConfig(modelConfig: unknown, label: string, allowance?: WeightAllowance): { className: string; config: Record<string, any> | Record<string, any>[] } {
   if (!modelConfig || typeof modelConfig !== 'object') throw new Error(`${label}: the model config is missing or not an object`);
   const mc = modelConfig as Record<string, any>;
   const className = mc.class_name;
   if (typeof className !== 'string') throw new Error(`${label}: the model config has no class_name`);
   const raw = mc.config;
-  if (Array.isArray(raw)) return { className, config: prepareLayers(raw, label) };
+  if (Array.isArray(raw)) return { className, config: prepareLayers(raw, label, allowance) };
   if (!raw || typeof raw !== 'object') throw new Error(`${label}: the model config of ${className} has no config object`);
   const config: Record<string, any> = { ...raw };
   if (!Array.isArray(config.layers)) throw new Error(`${label}: the ${className} config has no "layers" list`);
-  config.layers = prepareLayers(config.layers, label);
+  config.layers = prepareLayers(config.layers, label, allowance);
   return { className, config };
 }
 

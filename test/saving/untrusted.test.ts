@@ -84,6 +84,24 @@ test('configs cannot run code: Lambda layers and prototype keys as class or acti
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
+test('a config declaring weights far larger than its file is refused before the memory is taken', async () => {
+  const src = await saved();
+  const json = JSON.parse(readFileSync(path.join(src, 'model.json'), 'utf8'));
+  json.modelTopology.config.layers.find((l: any) => l.class_name === 'Dense').config.units = 50_000_000;
+  const d = path.join(dir, 'huge_units');
+  cpSync(src, d, { recursive: true });
+  writeFileSync(path.join(d, 'model.json'), JSON.stringify(json));
+  const rss = process.memoryUsage().rss;
+  await assert.rejects(loadModel(path.join(d, 'model.json')), /declares a weight of shape \[4, 50000000\] \(800000000 bytes\); the model's weights would exceed \d+ bytes, more than this file can hold/);
+  const entries = unzipSync(new Uint8Array(readFileSync(path.join(dir, 'base.keras'))));
+  const config = JSON.parse(new TextDecoder().decode(entries['config.json']));
+  config.config.layers.find((l: any) => l.class_name === 'Dense').config.units = 50_000_000;
+  const file = path.join(dir, 'huge_units.keras');
+  writeFileSync(file, zipSync({ ...Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, [v, { level: 0 }]])), 'config.json': [new TextEncoder().encode(JSON.stringify(config)), { level: 0 }] }));
+  await assert.rejects(loadModel(file), (e: Error) => e.message.startsWith(`${file} (config.json): cannot rebuild the model from its config`) && /declares a weight of shape \[4, 50000000\]/.test(e.message));
+  assert.ok(process.memoryUsage().rss - rss < 200 * 1024 * 1024, 'the 800 MB kernel was never allocated');
+});
+
 test('the loaders never evaluate code: no eval, Function or dynamic import in src/saving', () => {
   const room = path.join(REPO, 'src', 'saving');
   for (const f of readdirSync(room).filter((n) => n.endsWith('.ts'))) {
