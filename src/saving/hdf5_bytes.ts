@@ -3,6 +3,12 @@
 /** An address field with every bit set: "no such object". */
 export const UNDEFINED_ADDRESS = -1;
 
+/** An address as errors show it: 'byte 4096', 'an undefined address', 'an address beyond 2^53'. */
+function where(at: number): string {
+  if (at === UNDEFINED_ADDRESS) return 'an undefined address';
+  return Number.isSafeInteger(at) && at >= 0 ? `byte ${at}` : 'an address beyond 2^53';
+}
+
 /** Thrown when the file's structure is inconsistent; the message names the structure and its byte offset. */
 export class Hdf5StructureError extends Error {
   override name = 'Hdf5StructureError';
@@ -33,7 +39,7 @@ export class H5Reader {
   }
 
   fail(what: string, at: number, problem: string): never {
-    throw new Hdf5StructureError(`${what} at byte ${at} ${problem}`);
+    throw new Hdf5StructureError(`${what} at ${where(at)} ${problem}`);
   }
 
   /** Counts one structure and refuses a second visit of the same one (a cycle in the file's pointers). */
@@ -49,8 +55,8 @@ export class H5Reader {
   /** Checks that [at, at + len) lies inside the file. */
   need(what: string, at: number, len: number): void {
     if (!(at >= 0) || !(len >= 0) || !Number.isSafeInteger(at + len) || at + len > this.eof) {
-      const where = at === UNDEFINED_ADDRESS ? 'an undefined address' : `byte ${at}`;
-      throw new Hdf5StructureError(`${what} at ${where} (${len} bytes) lies outside the file (${this.eof} bytes)`);
+      const size = Number.isSafeInteger(len) && len >= 0 ? `${len} bytes` : 'an impossible size';
+      throw new Hdf5StructureError(`${what} at ${where(at)} (${size}) lies outside the file (${this.eof} bytes)`);
     }
   }
 

@@ -25,7 +25,7 @@ export function checkLocalHeap(r: H5Reader, at: number): LocalHeap {
   // NOTE: libhdf5 walks the free list without cycle detection, allocating one node per step: a loop never ends.
   const seen = new Set<number>();
   for (let off = freeHead; off !== FREE_NULL && off !== UNDEFINED_ADDRESS;) {
-    if (off + 2 * L > dataSize) r.fail(what, at, `has a free block at offset ${off} beyond its ${dataSize}-byte data block`);
+    if (!(off + 2 * L <= dataSize)) r.fail(what, at, `has a free block beyond its ${dataSize}-byte data block`);
     if (seen.has(off)) r.fail(what, at, `has a free list that loops back to offset ${off}`);
     seen.add(off);
     const next = r.length(dataAddress + off);
@@ -44,7 +44,7 @@ const globalHeaps = new WeakMap<H5Reader, Map<number, Map<number, number>>>();
 
 /** A NUL-terminated name at `offset` in a local heap, checked to end inside the heap. */
 export function heapName(r: H5Reader, heap: LocalHeap, offset: number, what: string): string {
-  if (!(offset >= 0 && offset < heap.dataSize)) r.fail(what, heap.dataAddress, `names offset ${offset}, outside its heap's ${heap.dataSize} bytes`);
+  if (!(offset >= 0 && offset < heap.dataSize)) r.fail(what, heap.dataAddress, `names a heap offset outside its heap's ${heap.dataSize} bytes`);
   const start = heap.dataAddress + offset;
   const end = heap.dataAddress + heap.dataSize;
   let p = start;

@@ -1,6 +1,14 @@
 // TensorFlow.js model.json checks and shard decoding, on bytes (browser-safe): shard paths, dtypes, shapes and
 // byte counts are checked before anything is allocated; where the bytes come from (files, URLs) is the caller's.
-import type { StoredArray } from './h5.js';
+import type { H5Data } from './h5_types.js';
+
+/** A decoded weight (the same shape as h5.ts' StoredArray). */
+export interface TfjsStored {
+  shape: number[];
+  dtype: string;
+  data: H5Data;
+  group?: string;
+}
 
 export interface TfjsManifestGroup {
   paths: string[];
@@ -86,7 +94,7 @@ export function checkShardSizes(plan: TfjsGroupPlan, shardSizes: number[], label
 }
 
 /** Decodes a group's weights from its shards (little-endian), keyed by name (`group:name` for optimizer weights). */
-export function decodeTfjsGroup(plan: TfjsGroupPlan, shards: Uint8Array[], label: string, into: Map<string, StoredArray & { group?: string }>, order: string[]): void {
+export function decodeTfjsGroup(plan: TfjsGroupPlan, shards: Uint8Array[], label: string, into: Map<string, TfjsStored>, order: string[]): void {
   checkShardSizes(plan, shards.map((s) => s.length), label);
   const all = new Uint8Array(plan.bytes);
   let off = 0;

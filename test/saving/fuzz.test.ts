@@ -12,7 +12,7 @@ import { setRandomSeed } from '../../src/random/rng.js';
 import { Sequential } from '../../src/models/index.js';
 import { Dense, BatchNormalization, Flatten } from '../../src/layers/index.js';
 import { Adam } from '../../src/optimizers/index.js';
-import { loadModel, loadWeights, saveModel, saveWeights, setHdf5TimeoutMs } from '../../src/saving/index.js';
+import { loadModel, loadWeights, saveModel, saveWeights } from '../../src/saving/index.js';
 import { writeHdf5 } from '../../src/saving/h5.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'layerwise-fuzz-'));
@@ -32,7 +32,6 @@ function model(): Sequential {
 }
 
 before(async () => {
-  setHdf5TimeoutMs(3000);
   const m = model();
   await saveModel(m, path.join(dir, 'ok.keras'));
   await saveModel(m, path.join(dir, 'ok.h5'));

@@ -109,3 +109,16 @@ test('the loaders never evaluate code: no eval, Function or dynamic import in sr
     assert.doesNotMatch(text, /\beval\s*\(|new\s+Function\b|\bFunction\s*\(|\bimport\s*\(/, f);
   }
 });
+
+test('the checks and budgets run in a browser too: those modules import no Node built-in and use no process or Buffer', () => {
+  const room = path.join(REPO, 'src', 'saving');
+  const browserSafe = ['budget.ts', 'hdf5_bytes.ts', 'hdf5_heaps.ts', 'hdf5_check.ts', 'h5_read.ts', 'zip_check.ts', 'keras_zip.ts', 'tfjs_check.ts'];
+  for (const f of browserSafe) {
+    const text = readFileSync(path.join(room, f), 'utf8');
+    assert.doesNotMatch(text, /from '(node:|fs|path|os|worker_threads|zlib|crypto)/, f);
+    assert.doesNotMatch(text, /\bprocess\.|\bBuffer\b|\brequire\(/, f);
+    for (const [, dep] of text.matchAll(/from '\.\/([\w.]+)\.js'/g)) {
+      assert.ok(browserSafe.includes(`${dep}.ts`) || dep === 'h5_types', `${f} imports ./${dep}.js`);
+    }
+  }
+});
