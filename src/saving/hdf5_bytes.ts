@@ -32,6 +32,8 @@ export class H5Reader {
   groupInternalK = 16;
   chunkK = 32;
   structures = 0;
+  /** Steps spent inside structures (heap objects scanned), bounded by the limits too. */
+  work = 0;
   readonly visited = new Set<string>();
 
   constructor(readonly bytes: Uint8Array, readonly limits: CheckLimits) {

@@ -1,7 +1,7 @@
 // Structure check of an HDF5 file before libhdf5 reads it: superblock (versions 0-3), object headers, group
 // B-trees and heaps, attribute and dataset storage, each checked against the file length (browser-safe).
 import { H5Reader, Hdf5StructureError, UNDEFINED_ADDRESS, type CheckLimits } from './hdf5_bytes.js';
-import { checkGlobalHeapId, checkLocalHeap, heapName, walkBtreeV1 } from './hdf5_heaps.js';
+import { checkBySignature, checkGlobalHeapId, checkLocalHeap, heapName, walkBtreeV1 } from './hdf5_heaps.js';
 
 export { Hdf5StructureError, type CheckLimits } from './hdf5_bytes.js';
 
@@ -30,6 +30,7 @@ export function checkHdf5Structure(bytes: Uint8Array, limits: CheckLimits): void
   const r = new H5Reader(bytes, limits);
   const rootAt = readSuperblock(r, sb);
   walkObject(r, rootAt, 0);
+  checkBySignature(r);
 }
 
 function readSuperblock(r: H5Reader, at: number): number {

@@ -72,6 +72,7 @@ function globalHeap(r: H5Reader, at: number): Map<number, number> {
   const end = at + size;
   for (let p = at + header; p < end;) {
     if (p + header > end) break;
+    if (++r.work > 16 * r.limits.maxStructures) r.fail(what, at, `holds more objects than a file of ${r.bytes.length} bytes should`);
     const idx = r.u16(p);
     const objSize = r.length(p + 8);
     // NOTE: libhdf5 advances by the free-space object's size: a zero size (a zeroed run) makes it loop forever.
@@ -124,5 +125,34 @@ export function walkBtreeV1(r: H5Reader, at: number, type: 0 | 1, keySize: numbe
     const child = r.address(p);
     if (nodeLevel > 0) walkBtreeV1(r, child, type, keySize, leaf, nodeLevel - 1);
     else leaf({ address: child, keyAt: p - keySize });
+  }
+}
+
+/**
+ * Structures reached only through parts the walk does not enter (dense link and attribute storage, whose blocks
+ * libhdf5 checksums) are found by their signatures: every global heap collection and every group B-tree node in
+ * the file is checked on its own. A level-L node's children must be level L-1 nodes, so no B-tree can loop.
+ */
+export function checkBySignature(r: H5Reader): void {
+  const b = r.bytes;
+  const O = r.offsetSize;
+  for (let p = b.indexOf(0x47); p >= 0 && p + 8 <= r.eof; p = b.indexOf(0x47, p + 1)) {
+    if (r.signature(p, 'GCOL') && b[p + 4] === 1) globalHeap(r, p);
+  }
+  for (let p = b.indexOf(0x54); p >= 0 && p + 8 <= r.eof; p = b.indexOf(0x54, p + 1)) {
+    if (r.signature(p, 'TREE') && b[p + 4] === 0 && !r.visited.has(`group B-tree node@${p}`)) {
+      const level = b[p + 5];
+      const entries = r.u16(p + 6);
+      if (entries > 2 * r.groupInternalK) r.fail('group B-tree node', p, `holds ${entries} entries, more than the ${2 * r.groupInternalK} a node can hold`);
+      const keySize = r.lengthSize;
+      r.need('group B-tree node', p, 8 + 2 * O + entries * (keySize + O) + keySize);
+      for (let i = 0, q = p + 8 + 2 * O + keySize; level > 0 && i < entries; i++, q += O + keySize) {
+        const child = r.address(q);
+        r.need('group B-tree node\'s child', child, 8);
+        if (!r.signature(child, 'TREE') || b[child + 4] !== 0 || b[child + 5] !== level - 1) {
+          r.fail('group B-tree node', p, `has a child at byte ${child} that is not a group B-tree node of level ${level - 1}`);
+        }
+      }
+    }
   }
 }

@@ -10,6 +10,8 @@ import '../../src/ops/index.js';
 import { loadModel, setHdf5TimeoutMs } from '../../src/saving/index.js';
 import { checkHdf5Structure, Hdf5StructureError } from '../../src/saving/hdf5_check.js';
 import { loadBudget } from '../../src/saving/budget.js';
+import { H5Reader } from '../../src/saving/hdf5_bytes.js';
+import { checkBySignature } from '../../src/saving/hdf5_heaps.js';
 import { FIXTURES } from './fashion.js';
 import { makeSamples } from './samples.js';
 
@@ -71,6 +73,21 @@ test('pointer cycles, truncation and out-of-file addresses are named', () => {
   dv.setUint32(data + f, f, true); // whose next block is itself
   dv.setUint32(data + f + 8, 16, true);
   assert.throws(() => check(heap), new RegExp(`local heap at byte 680 has a free list that loops back to offset ${f}`));
+});
+
+test('global heaps and group B-trees the walk does not reach (dense storage) are found by signature and checked', () => {
+  const b = new Uint8Array(8192);
+  const enc = (at: number, s: string): void => b.set(new TextEncoder().encode(s), at);
+  enc(1000, 'GCOL');
+  b[1004] = 1;
+  view(b).setUint32(1008, 4096, true); // a collection of 4096 bytes whose first object header is all zeros
+  assert.throws(() => checkBySignature(new H5Reader(b, loadBudget(b.length))), /global heap collection at byte 1000 has an object \(index 0\) at byte 1016 whose size is zero/);
+  b.fill(0);
+  enc(200, 'TREE');
+  b[205] = 1; // level 1, one entry: its child must be a level-0 group node
+  view(b).setUint16(206, 1, true);
+  view(b).setUint32(200 + 24 + 8, 200, true); // but it is the node itself
+  assert.throws(() => checkBySignature(new H5Reader(b, loadBudget(b.length))), /group B-tree node at byte 200 has a child at byte 200 that is not a group B-tree node of level 0/);
 });
 
 test('the watchdog stays as the last resort: a read past its time is stopped, and the reader recovers', async () => {
