@@ -7,6 +7,10 @@ Usage: /usr/bin/python3 scripts/golden/hdf5_layouts.py test/fixtures/hdf5-layout
   v108.h5     libver v108: superblock v2
   chunked.h5  libver earliest: chunked gzip and shuffle datasets (v1 chunk B-tree, filter pipeline), 7 chunks
 The JSON lists, per file, each dataset's path, shape and sum, and the root's string attributes, as h5py reads them.
+Hostile files (refused by the structure check; listed under "hostile" with what they point at):
+  external_storage.h5  a dataset whose raw data lives in /etc/passwd (an external file list)
+  external_link.h5     a link to the root of another file by absolute path
+  virtual.h5           a virtual dataset mapped from another file
 """
 import json
 import os
@@ -60,8 +64,23 @@ def main(folder, out_json):
         f.create_dataset("chunked/shuffle", data=data * 2, chunks=(10, 10), shuffle=True, compression="gzip")
         f.create_dataset("chunked/plain", data=data - 1, chunks=(35, 5))
     files["chunked.h5"] = describe(p)
+    hostile = {}
+    p = os.path.join(folder, "external_storage.h5")
+    with h5py.File(p, "w") as f:
+        f.create_dataset("efl", shape=(4,), dtype="<f4", external=[("/etc/passwd", 0, 16)])
+    hostile["external_storage.h5"] = "/etc/passwd"
+    p = os.path.join(folder, "external_link.h5")
+    with h5py.File(p, "w", libver="latest") as f:
+        f["ext"] = h5py.ExternalLink("/etc/secret.h5", "/")
+    hostile["external_link.h5"] = "/etc/secret.h5"
+    p = os.path.join(folder, "virtual.h5")
+    with h5py.File(p, "w", libver="latest") as f:
+        layout = h5py.VirtualLayout(shape=(4,), dtype="<f4")
+        layout[:] = h5py.VirtualSource("/etc/secret.h5", "data", shape=(4,))
+        f.create_virtual_dataset("vds", layout)
+    hostile["virtual.h5"] = "/etc/secret.h5"
     with open(out_json, "w") as fh:
-        json.dump({"generator": "scripts/golden/hdf5_layouts.py", "h5py": h5py.__version__, "hdf5": h5py.version.hdf5_version, "files": files}, fh, indent=1, sort_keys=True)
+        json.dump({"generator": "scripts/golden/hdf5_layouts.py", "h5py": h5py.__version__, "hdf5": h5py.version.hdf5_version, "files": files, "hostile": hostile}, fh, indent=1, sort_keys=True)
 
 
 if __name__ == "__main__":

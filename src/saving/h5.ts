@@ -105,7 +105,10 @@ export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5Grou
   } catch (err) {
     throw new Error(`${label}: corrupt HDF5 file: ${(err as Error).message}`);
   }
-  if (!res.ok) throw new Error(`${label}: corrupt or truncated HDF5 file: ${res.error}`);
+  if (!res.ok) {
+    const what = /reads nothing outside the file/.test(res.error) ? 'refused HDF5 file' : 'corrupt or truncated HDF5 file';
+    throw new Error(`${label}: ${what}: ${res.error}`);
+  }
   if (!res.root) throw new Error(`${label}: the HDF5 reader returned nothing`);
   return res.root;
 }

@@ -5,7 +5,7 @@ import { checkBySignature, checkGlobalHeapId, checkLocalHeap, heapName, walkBtre
 
 export { Hdf5StructureError, type CheckLimits } from './hdf5_bytes.js';
 
-const MSG = { dataspace: 0x1, linkInfo: 0x2, datatype: 0x3, link: 0x6, layout: 0x8, filters: 0xb, attribute: 0xc, continuation: 0x10, symbolTable: 0x11, attributeInfo: 0x15 };
+const MSG = { dataspace: 0x1, linkInfo: 0x2, datatype: 0x3, link: 0x6, externalFiles: 0x7, layout: 0x8, filters: 0xb, attribute: 0xc, continuation: 0x10, symbolTable: 0x11, attributeInfo: 0x15 };
 const MAX_RANK = 32;
 
 interface Datatype { size: number; vlen: boolean }
@@ -142,6 +142,7 @@ function message(r: H5Reader, info: ObjectInfo, type: number, p: number, size: n
   } else if (type === MSG.datatype) info.dtype = datatype(r, info.at, p, size);
   else if (type === MSG.dataspace) info.dims = dataspace(r, info.at, p, size);
   else if (type === MSG.layout) [info.layoutAt, info.layoutSize] = [p, size];
+  else if (type === MSG.externalFiles) externalFiles(r, info.at, p);
   else if (type === MSG.filters) info.filtered = r.u8(p + 1) > 0;
   else if (type === MSG.attribute) attribute(r, info.at, p, size);
 }
@@ -163,7 +164,22 @@ function symbolNode(r: H5Reader, at: number, heap: { dataAddress: number; dataSi
   }
 }
 
-/** A link message: the address of a hard link's object, or null for soft and external links. */
+const OUTSIDE = 'layerwise reads nothing outside the file it was given';
+
+/** An external file list (raw data kept in other files, by name): refused, naming the files. */
+function externalFiles(r: H5Reader, at: number, p: number): void {
+  const used = r.u16(p + 6);
+  const names: string[] = [];
+  try {
+    const heap = checkLocalHeap(r, r.address(p + 8));
+    for (let i = 0; i < Math.min(used, 4); i++) names.push(JSON.stringify(heapName(r, heap, r.length(p + 8 + r.offsetSize + i * 3 * r.lengthSize), 'external file name')));
+  } catch {
+    names.push('(unreadable names)');
+  }
+  r.fail('dataset', at, `keeps its data in external files ${names.join(', ')}; ${OUTSIDE}`);
+}
+
+/** A link message: the address of a hard link's object, or null for a soft link; external links are refused. */
 function hardLink(r: H5Reader, at: number, p: number, size: number): number | null {
   const flags = r.u8(p + 1);
   let q = p + 2;
@@ -174,6 +190,10 @@ function hardLink(r: H5Reader, at: number, p: number, size: number): number | nu
   const nameLen = r.uint(q, width);
   q += width + nameLen;
   if (q > p + size) r.fail('link message', at, `declares a ${nameLen}-byte name, longer than the message`);
+  if (linkType >= 64) {
+    const text = new TextDecoder().decode(r.bytes.subarray(q + 3, Math.min(q + 3 + 200, p + size))).split('\0');
+    r.fail('link message', at, `links to ${linkType === 64 ? `another file (${JSON.stringify(text[0])})` : `a user-defined target (type ${linkType})`}; ${OUTSIDE}`);
+  }
   return linkType === 0 ? r.address(q) : null;
 }
 
@@ -240,12 +260,13 @@ function checkStorage(r: H5Reader, info: ObjectInfo): void {
   if (version < 3) {
     const rank = r.u8(p + 1);
     const cls = r.u8(p + 2);
-    if (cls === 1) r.need(`${what}'s data`, r.address(p + 8), total);
+    if (cls === 1 && r.address(p + 8) !== UNDEFINED_ADDRESS) r.need(`${what}'s data`, r.address(p + 8), total);
     else if (cls === 2) chunks(r, info, r.address(p + 8), Array.from({ length: rank }, (_, i) => r.u32(p + 8 + r.offsetSize + 4 * i)));
     return;
   }
   if (version > 4) r.fail(what, info.at, `has layout message version ${version}`);
   const cls = r.u8(p + 1);
+  if (cls === 3) r.fail(what, info.at, `is a virtual dataset, mapped from other files; ${OUTSIDE}`);
   if (cls === 1) {
     const addr = r.address(p + 2);
     const size = r.length(p + 2 + r.offsetSize);

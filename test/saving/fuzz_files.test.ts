@@ -50,6 +50,13 @@ async function sources(work: string): Promise<Source[]> {
 
 test(`${CASES} mutated model files: a model or a clear error, each under ${MAX_MS} ms of CPU, RSS bounded`, async (t) => {
   const work = mkdtempSync(path.join(tmpdir(), 'layerwise-fuzz-files-'));
+  // Real and mutated training configs make the loader warn (left uncompiled, optimizer not restored): expected, and silenced.
+  const warn = console.warn;
+  console.warn = () => undefined;
+  t.after(() => {
+    console.warn = warn;
+  });
+
   const all = await sources(work);
   // Warm-up: every source loads unmutated (except the one needing a custom activation), and the HDF5 worker starts.
   for (const s of all) {
@@ -66,12 +73,6 @@ test(`${CASES} mutated model files: a model or a clear error, each under ${MAX_M
   let worstWall = 0;
   const problems: string[] = [];
   const outcomes = { loaded: 0, refused: 0 };
-  // Mutated training configs make the loader warn (left uncompiled, optimizer not restored): expected, and silenced.
-  const warn = console.warn;
-  console.warn = () => undefined;
-  t.after(() => {
-    console.warn = warn;
-  });
   for (let i = 0; i < CASES; i++) {
     const s = all[i % all.length];
     const kind = MUTATIONS[Math.floor(i / all.length) % MUTATIONS.length];

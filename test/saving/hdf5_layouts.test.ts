@@ -15,6 +15,7 @@ import { MUTATIONS, Rng, mutate, unclearReason } from './mutate.js';
 const DIR = path.join(REPO, 'test', 'fixtures', 'hdf5-layouts');
 const golden = JSON.parse(readFileSync(path.join(REPO, 'test', 'golden', 'hdf5_layouts.json'), 'utf8')) as {
   files: Record<string, { datasets: Record<string, { shape: number[]; sum: number }>; attrs: Record<string, string> }>;
+  hostile: Record<string, string>;
 };
 
 function datasets(g: H5Group, prefix: string, out: Map<string, H5Node>): Map<string, H5Node> {
@@ -63,4 +64,23 @@ test('mutated v2/v3 and chunked files: a snapshot or a clear error naming the fi
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('files pointing at other files (external storage, external links, virtual datasets) are refused by name', async () => {
+  assert.equal(Object.keys(golden.hostile).length, 3);
+  for (const [file, target] of Object.entries(golden.hostile)) {
+    const bytes = new Uint8Array(readFileSync(path.join(DIR, file)));
+    await assert.rejects(readHdf5(bytes, file), (e: Error) => {
+      assert.match(e.message, new RegExp(`^${file.replace('.', '\\.')}: refused HDF5 file: .*layerwise reads nothing outside the file it was given`));
+      if (!file.startsWith('virtual')) assert.ok(e.message.includes(JSON.stringify(target)), e.message);
+      return true;
+    });
+  }
+});
+
+test('the HDF5 worker runs the in-memory h5wasm build: libhdf5 sees no host file system', () => {
+  const worker = readFileSync(path.join(REPO, 'src', 'saving', 'h5_worker.ts'), 'utf8');
+  // 'h5wasm' resolves to the ESM build (MEMFS); 'h5wasm/node' would map the host's files (NODERAWFS).
+  assert.match(worker, /^import h5wasm from 'h5wasm';$/m);
+  assert.doesNotMatch(worker, /h5wasm\/node/);
 });
