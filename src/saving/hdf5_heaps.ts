@@ -78,7 +78,8 @@ function globalHeap(r: H5Reader, at: number): Map<number, number> {
     // NOTE: libhdf5 advances by the free-space object's size: a zero size (a zeroed run) makes it loop forever.
     const need = idx > 0 ? header + Math.ceil(objSize / 8) * 8 : objSize;
     if (!(need > 0) || need > end - p) {
-      const problem = need > 0 ? `size ${objSize} runs past the collection's end (byte ${end})` : 'size is zero (libhdf5 would loop forever)';
+      const size = Number.isSafeInteger(objSize) && objSize >= 0 ? String(objSize) : '(impossible)';
+      const problem = need > 0 ? `size ${size} runs past the collection's end (byte ${end})` : 'size is zero (libhdf5 would loop forever)';
       r.fail(what, at, `has an object (index ${idx}) at byte ${p} whose ${problem}`);
     }
     if (idx > 0) objects.set(idx, objSize);
