@@ -114,6 +114,7 @@ export function histogram(arrays: ArrayLike<number>[], bins = 30): Histogram {
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
       const v = a[i];
+      if (v - v !== 0) continue; // NaN or infinite
       if (v < min) min = v;
       if (v > max) max = v;
     }
@@ -124,12 +125,11 @@ export function histogram(arrays: ArrayLike<number>[], bins = 30): Histogram {
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
       const v = a[i];
-      if (!Number.isFinite(v)) { nonFinite++; continue; }
+      if (v - v !== 0) { nonFinite++; continue; }
       const k = width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0;
       counts[k]++;
     }
   }
-  if (!Number.isFinite(min) || !Number.isFinite(max)) { min = 0; max = 0; }
   return { min, max, counts, nonFinite };
 }
 
