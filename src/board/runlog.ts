@@ -86,9 +86,10 @@ export function parseLine(line: string): LogRecord | string {
 /**
  * Reads a run's log from byte `from`: every complete line (ending in a newline) is parsed; malformed
  * lines are skipped with a note; a last line without its newline (a run still writing, or killed
- * mid-write) is left for the next read.
+ * mid-write) is left for the next read. With `maxBytes`, reading stops at the first line end past that many
+ * bytes (the rest comes with the next read from `next`).
  */
-export function readRun(logDir: string, name: string, from = 0): ReadResult | null {
+export function readRun(logDir: string, name: string, from = 0, maxBytes = Infinity): ReadResult | null {
   const file = runLogPath(logDir, name);
   if (!file) return null;
   let fd: number;
@@ -106,13 +107,13 @@ export function readRun(logDir: string, name: string, from = 0): ReadResult | nu
     const chunk = Buffer.alloc(Math.min(Math.max(size - start, 1), 4 * 1024 * 1024));
     let carry = Buffer.alloc(0);
     let pos = start;
-    while (pos < size) {
+    while (pos < size && offset - start < maxBytes) {
       const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - pos), pos);
       if (n <= 0) break;
       pos += n;
       let buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
       let nl: number;
-      while ((nl = buf.indexOf(10)) >= 0) {
+      while (offset - start < maxBytes && (nl = buf.indexOf(10)) >= 0) {
         const line = buf.subarray(0, nl).toString('utf8').trim();
         if (line !== '') {
           const r = parseLine(line);

@@ -15,8 +15,13 @@ export interface BoardOptions {
   host?: string;
   /** How often live runs are checked for new lines (default 250 ms). */
   pollMs?: number;
-  /** Bytes a page may leave unread before it is disconnected (default 4 MB); its EventSource reconnects. */
+  /**
+   * Bytes a page may leave unread (default 4 MB): above half of it the page gets nothing new until it
+   * catches up, and one that stays behind for `stallMs` is disconnected (its EventSource reconnects).
+   */
   maxClientBuffer?: number;
+  /** How long a page may stay behind before it is dropped (default 30 s). */
+  stallMs?: number;
 }
 
 export interface Board {
@@ -71,6 +76,8 @@ interface StreamClient {
   /** Run name -> byte offset of the next unread line. */
   offsets: Map<string, number>;
   runs: string;
+  /** When the page fell behind (null while it keeps up). */
+  stalledSince: number | null;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
@@ -100,14 +107,27 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   const assets = assetTable();
   const clients = new Set<StreamClient>();
 
+  const stallMs = options.stallMs ?? 30_000;
+
   const write = (c: StreamClient, event: string, data: unknown): void => {
-    if (c.res.destroyed) return;
-    c.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    // A page that does not read is dropped rather than buffered without bound; training never waits for it.
-    if (c.res.writableLength > maxBuffer) {
+    if (!c.res.destroyed) c.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+
+  /**
+   * A page that does not read gets nothing more once half the budget waits unread (so at most about
+   * maxBuffer bytes are held for it), and is dropped after stallMs; writes never wait, so neither does training.
+   */
+  const behind = (c: StreamClient, now: number): boolean => {
+    if (c.res.writableLength <= maxBuffer / 2) {
+      c.stalledSince = null;
+      return false;
+    }
+    c.stalledSince ??= now;
+    if (now - c.stalledSince >= stallMs) {
       c.res.destroy();
       clients.delete(c);
     }
+    return true;
   };
 
   const poll = (): void => {
@@ -115,7 +135,9 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
     const runs = listRuns(logDir);
     const names = JSON.stringify(runs.map((r) => r.name));
     const sizes = new Map(runs.map((r) => [r.name, r.size]));
+    const now = Date.now();
     for (const c of clients) {
+      if (behind(c, now)) continue;
       if (names !== c.runs) {
         c.runs = names;
         write(c, 'runs', runs);
@@ -123,7 +145,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
       for (const [name, from] of c.offsets) {
         const size = sizes.get(name);
         if (size === undefined || size <= from) continue;
-        const r = readRun(logDir, name, from);
+        const r = readRun(logDir, name, from, maxBuffer / 4);
         if (!r || r.next === from) continue;
         c.offsets.set(name, r.next);
         write(c, 'records', { run: name, from, ...r });
@@ -137,7 +159,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   const stream = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     const names = url.searchParams.getAll('run');
     const froms = url.searchParams.getAll('from');
-    const c: StreamClient = { res, offsets: new Map(), runs: '' };
+    const c: StreamClient = { res, offsets: new Map(), runs: '', stalledSince: null };
     names.forEach((n, i) => {
       const from = Number(froms[i] ?? 0);
       if (isSafeName(n)) c.offsets.set(n, Number.isSafeInteger(from) && from >= 0 ? from : 0);
