@@ -163,7 +163,7 @@ export class Dashboard extends Callback {
     if (!w) return;
     const trainMs = this.lastBatchEnd - this.epochStart;
     w.push({
-      type: 'epoch', step: this.step, epoch, t: performance.now() - this.t0, lr: this.learningRate(),
+      type: 'epoch', step: this.step - 1, epoch, t: performance.now() - this.t0, lr: this.learningRate(),
       sps: trainMs > 0 ? (this.epochSamples * 1000) / trainMs : null, logs: cleanLogs(logs),
     });
     w.flush();

@@ -52,6 +52,7 @@ export interface BatchRecord {
 /** One epoch end: the epoch logs (val_* included) and the epoch's training throughput. */
 export interface EpochRecord {
   type: 'epoch';
+  /** The epoch's last step. */
   step: number;
   epoch: number;
   t: number;

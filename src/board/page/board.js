@@ -1,5 +1,5 @@
 // The board page: lists runs, loads the chosen ones side by side, follows them live (server-sent events), draws with Vega-Lite.
-/* global window, document, fetch, EventSource, setTimeout, clearTimeout, vega, vegaLite, performance */
+/* global window, document, fetch, EventSource, URLSearchParams, clearTimeout, vega, vegaLite, performance */
 (function () {
   'use strict';
   const C = window.boardCharts;
@@ -87,7 +87,7 @@
       box.checked = state.selected.includes(r.name);
       box.addEventListener('change', () => select(r.name, box.checked));
       li.append(box, el('label', { for: id }, r.name));
-      if (now - r.mtimeMs < 10000) li.append(el('span', { class: 'live' }, 'live'));
+      if (now - r.mtimeMs < 10000) li.append(el('span', { class: 'live', title: 'its log changed in the last 10 s' }, 'active'));
       ul.append(li);
     }
   }
@@ -99,9 +99,9 @@
     openStream();
   }
 
-  function section(col, title, cls) {
+  function section(col, title, key, cls) {
     col.append(el('h3', {}, title));
-    const d = el('div', { class: cls || 'chart' });
+    const d = el('div', { class: cls || 'chart', 'data-chart': key });
     col.append(d);
     return d;
   }
@@ -120,19 +120,19 @@
       const latest = el('div', { class: 'latest' });
       col.append(latest);
       const els = { col, latest };
-      els.facts = section(col, 'Run facts', 'facts');
-      els.curves = section(col, 'Loss and metrics');
-      els.lr = section(col, 'Learning rate');
-      els.heatmap = section(col, 'Gradient norm per layer (log scale)');
-      els.ratio = section(col, 'First / last layer gradient-norm ratio');
-      els.timeline = section(col, 'Warnings on the timeline');
+      els.facts = section(col, 'Run facts', 'facts', 'facts');
+      els.curves = section(col, 'Loss and metrics', 'curves');
+      els.lr = section(col, 'Learning rate', 'lr');
+      els.heatmap = section(col, 'Gradient norm per layer (log scale)', 'heatmap');
+      els.ratio = section(col, 'First / last layer gradient-norm ratio', 'ratio');
+      els.timeline = section(col, 'Warnings on the timeline', 'timeline');
       els.warnings = el('ul', { class: 'warnings' });
       col.append(els.warnings);
-      els.pickers = section(col, 'Activations and histograms at a step', 'pickers');
-      els.activations = el('div', { class: 'chart' });
-      els.histograms = el('div', { class: 'chart' });
+      els.pickers = section(col, 'Activations and histograms at a step', 'pickers', 'pickers');
+      els.activations = el('div', { class: 'chart', 'data-chart': 'activations' });
+      els.histograms = el('div', { class: 'chart', 'data-chart': 'histograms' });
       col.append(els.activations, els.histograms);
-      els.summary = section(col, 'Model summary', 'summary-box');
+      els.summary = section(col, 'Model summary', 'summary', 'summary-box');
       els.notes = el('ul', { class: 'notes' });
       col.append(els.notes);
       main.append(col);
@@ -152,13 +152,13 @@
   }
 
   /** Creates the view on first use, then only swaps its data. */
-  async function plot(run, key, container, specFn, rows, specKey) {
+  async function plot(run, key, container, specFn, rows, specKey, emptyText) {
     const id = run.name + '|' + key;
     let view = state.views.get(id);
     if (view && view.specKey !== specKey) { view.finalize(); state.views.delete(id); view = null; }
     if (rows.length === 0) {
       if (view) { view.finalize(); state.views.delete(id); }
-      container.replaceChildren(el('p', { class: 'empty' }, 'nothing logged yet'));
+      container.replaceChildren(el('p', { class: 'empty' }, emptyText || 'nothing logged yet'));
       return;
     }
     if (!view) {
@@ -173,6 +173,7 @@
   }
 
   function fmt(v) {
+    if (Number.isInteger(v)) return Math.abs(v) >= 10000 ? v.toLocaleString('en-US') : String(v);
     return typeof v === 'number' ? (Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4)) : v === null || v === undefined ? '-' : String(v);
   }
 
@@ -225,16 +226,18 @@
     if (!run.els || !run.els.col.isConnected) return;
     const xaxis = $('xaxis').value;
     const smoothing = Number($('smoothing').value);
-    const width = Math.max(300, run.els.col.clientWidth - 170);
+    // Single views fit this width with their axes and legends; faceted ones get it for their plots.
+    const full = Math.max(360, run.els.col.clientWidth - 30);
+    const width = full - 140;
     drawText(run);
     drawPickers(run);
     const layers = run.health.length ? run.health[run.health.length - 1].layers.map((l) => l.name) : [];
     const h = run.health.find((x) => x.step === run.selStep);
     await plot(run, 'curves', run.els.curves, () => C.curvesSpec(width, xaxis), C.curveRows(run, xaxis, smoothing), xaxis);
-    await plot(run, 'lr', run.els.lr, () => C.lineSpec(width, 'lr', 'learning rate', xaxis === 'epoch' ? 'epoch' : 'step', false), C.lrRows(run, xaxis), xaxis);
-    await plot(run, 'heatmap', run.els.heatmap, () => C.heatmapSpec(width, layers), C.heatmapRows(run), layers.join('\u0000'));
-    await plot(run, 'ratio', run.els.ratio, () => C.lineSpec(width, 'ratio', 'first / last', 'step', true), C.ratioRows(run), '');
-    await plot(run, 'timeline', run.els.timeline, () => C.timelineSpec(width), C.timelineRows(run), '');
+    await plot(run, 'lr', run.els.lr, () => C.lineSpec(full, 'lr', 'learning rate', xaxis === 'epoch' ? 'epoch' : 'step', false), C.lrRows(run, xaxis), xaxis);
+    await plot(run, 'heatmap', run.els.heatmap, () => C.heatmapSpec(full, layers), C.heatmapRows(run), layers.join('\u0000'));
+    await plot(run, 'ratio', run.els.ratio, () => C.lineSpec(full, 'ratio', 'first / last', 'step', true), C.ratioRows(run), '');
+    await plot(run, 'timeline', run.els.timeline, () => C.timelineSpec(full), C.timelineRows(run), '', 'no warnings so far');
     await plot(run, 'activations', run.els.activations, () => C.activationSpec(width, layers), C.activationRows(h), layers.join('\u0000'));
     await plot(run, 'histograms', run.els.histograms, () => C.histogramSpec(width), C.histogramRows(h, run.selLayer), '');
     if (state.firstPaint === null) state.firstPaint = performance.now();

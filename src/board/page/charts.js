@@ -57,7 +57,7 @@
           { mark: { type: 'point', filled: true, size: 30 }, transform: [{ filter: xaxis === 'epoch' ? 'true' : "datum.series === 'validation'" }], encoding: { color: { field: 'series', type: 'nominal' } } },
         ],
         encoding: {
-          x: { field: 'x', type: 'quantitative', title: xaxis === 'epoch' ? 'epoch' : 'step' },
+          x: { field: 'x', type: 'quantitative', title: xaxis === 'epoch' ? 'epoch' : 'step', scale: { nice: false }, axis: { tickMinStep: 1 } },
           y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
           tooltip: [{ field: 'metric' }, { field: 'series' }, { field: 'x', title: xaxis }, { field: 'raw', title: 'value', format: '.5g' }],
         },
@@ -70,12 +70,14 @@
     return thin(src.filter((r) => r.lr !== null).map((r) => ({ x: xaxis === 'epoch' ? r.epoch + 1 : r.step, lr: r.lr, sps: r.sps })));
   }
 
+  const FIT = { type: 'fit-x', contains: 'padding' };
+
   function lineSpec(width, field, title, xTitle, logY) {
     return {
-      data: { name: 'table' }, width, height: 90, mark: { type: 'line', point: false },
+      data: { name: 'table' }, width, autosize: FIT, height: 90, mark: { type: 'line', point: false },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: xTitle },
-        y: { field, type: 'quantitative', title, scale: logY ? { type: 'log' } : { zero: false } },
+        x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false }, axis: { tickMinStep: 1 } },
+        y: { field, type: 'quantitative', title, scale: logY ? { type: 'log' } : { zero: false }, axis: { format: '~g' } },
         tooltip: [{ field: 'x', title: xTitle }, { field, title, format: '.4g' }],
       },
     };
@@ -95,7 +97,7 @@
   function heatmapSpec(width, layers) {
     const height = Math.max(60, Math.min(12 * layers.length, 900));
     return {
-      data: { name: 'table' }, width, height, mark: { type: 'rect' },
+      data: { name: 'table' }, width, autosize: FIT, height, mark: { type: 'rect' },
       encoding: {
         x: { field: 'step', type: 'ordinal', title: 'step', axis: { labelOverlap: true, labelAngle: 0 } },
         y: { field: 'layer', type: 'nominal', title: null, sort: layers, axis: { labelLimit: 180, labelOverlap: true } },
@@ -119,9 +121,9 @@
 
   function timelineSpec(width) {
     return {
-      data: { name: 'table' }, width, mark: { type: 'tick', thickness: 2 },
+      data: { name: 'table' }, width, autosize: FIT, mark: { type: 'tick', thickness: 2 },
       encoding: {
-        x: { field: 'step', type: 'quantitative', title: 'step' },
+        x: { field: 'step', type: 'quantitative', title: 'step', scale: { nice: false }, axis: { tickMinStep: 1 } },
         y: { field: 'kind', type: 'nominal', title: null, axis: { labelLimit: 220 } },
         color: { value: '#c62828' },
         tooltip: [{ field: 'step' }, { field: 'text', title: 'warning' }],
@@ -150,7 +152,7 @@
         width, height: 70, mark: { type: 'bar' },
         encoding: {
           x: { field: 'layer', type: 'nominal', sort: layers, title: null, axis: layers.length > 30 ? { labels: false, ticks: false } : { labelAngle: -45, labelLimit: 120 } },
-          y: { field: 'value', type: 'quantitative', title: null },
+          y: { field: 'value', type: 'quantitative', title: null, axis: { format: '~g', tickCount: 3 } },
           tooltip: [{ field: 'layer' }, { field: 'stat' }, { field: 'value', format: '.4g' }],
         },
       },
