@@ -25,7 +25,7 @@ export interface DashboardOptions {
    * reports so far took less than this fraction of the run's time, so big models are probed less often.
    */
   maxOverhead?: number;
-  /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). */
+  /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). Each tensor contributes at most 8192 evenly strided values. */
   histogramBins?: number;
   /** A fixed probe batch `[x, y]` for health reports (default: the batch fit trained on last). */
   data?: [ModelData, ModelData];

@@ -136,5 +136,7 @@ describe('callbacks.Dashboard', () => {
     const h = histogram([new Float32Array([0, 1, 2, 3, NaN]), [4]], 4);
     assert.deepEqual(h, { min: 0, max: 4, counts: [1, 1, 1, 2], nonFinite: 1 });
     assert.deepEqual(histogram([[5, 5]], 3), { min: 5, max: 5, counts: [2, 0, 0], nonFinite: 0 });
+    // Long arrays are read at a stride: 10 values, at most 4 read -> every 3rd (0, 3, 6, 9).
+    assert.deepEqual(histogram([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]], 3, 4), { min: 0, max: 9, counts: [1, 1, 2], nonFinite: 0 });
   });
 });

@@ -1,0 +1,107 @@
+// Dashboard overhead: W1 and W3 trained by fit with and without callbacks.Dashboard (default settings), paired per round.
+// Run alone: `npm run build:test && node build/bench/dashboard.js [rounds]`; or call dashboardBench() from the bench's main.
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { callbacks, getBackend } from '../src/index.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { BATCH, N_FEATURES, makeDataset, type Dataset } from './common.js';
+import { buildSequential } from './sequential.js';
+import { median } from './rounds.js';
+import type { WorkloadName } from './workloads.js';
+
+export interface DashboardOverhead {
+  workload: WorkloadName;
+  samples: number;
+  /** Median samples/s without and with the Dashboard. */
+  plain: number;
+  dashboard: number;
+  /** Median over rounds of (with / without) - 1: the throughput lost (negative = slower). */
+  change: number;
+  /** Per round: [without, with] samples/s. */
+  rounds: Array<[number, number]>;
+  /** Health reports taken per fit and their time (last round). */
+  healthReports: number;
+  healthMs: number;
+}
+
+/** Samples per fit: one pass over this many rows (W3 is ~6x slower per sample). */
+const SAMPLES: Record<string, number> = { W1: 32_000, W3: 9_600 };
+
+async function timedFit(d: Dataset, workload: WorkloadName, model: ReturnType<typeof buildSequential>['model'], n: number, cbs: callbacks.Callback[]): Promise<number> {
+  const x = new Tensor(d.x.subarray(0, n * N_FEATURES), [n, N_FEATURES], 'float32');
+  const y = new Tensor(d.y.subarray(0, n), [n], 'int32');
+  const t = performance.now();
+  await model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0, callbacks: cbs });
+  return (n * 1000) / (performance.now() - t);
+}
+
+/**
+ * Each round trains one epoch without and one with the Dashboard (order alternating between rounds) on the
+ * same model; the overhead is the median of the per-round ratios.
+ */
+export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W1', 'W3'], data: Dataset = makeDataset()): Promise<DashboardOverhead[]> {
+  const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-bench-'));
+  const out: DashboardOverhead[] = [];
+  try {
+    for (const w of workloads) {
+      const { model } = buildSequential(w, data);
+      const n = SAMPLES[w] ?? 9_600;
+      await timedFit(data, w, model, Math.min(n, 3200), []); // warm-up
+      const pairs: Array<[number, number]> = [];
+      let dash: callbacks.Dashboard | null = null;
+      for (let r = 0; r < rounds; r++) {
+        dash = new callbacks.Dashboard({ logDir, runName: `${w}-${r}` });
+        let plain: number, withDash: number;
+        if (r % 2 === 0) {
+          plain = await timedFit(data, w, model, n, []);
+          withDash = await timedFit(data, w, model, n, [dash]);
+        } else {
+          withDash = await timedFit(data, w, model, n, [dash]);
+          plain = await timedFit(data, w, model, n, []);
+        }
+        pairs.push([plain, withDash]);
+      }
+      const { readRun } = await import('../src/board/runlog.js');
+      const end = readRun(logDir, `${w}-${rounds - 1}`)?.records.find((x) => x.type === 'end') as { healthReports: number; healthMs: number } | undefined;
+      out.push({
+        workload: w, samples: n,
+        plain: median(pairs.map((p) => p[0]))!, dashboard: median(pairs.map((p) => p[1]))!,
+        change: median(pairs.map((p) => p[1] / p[0] - 1))!, rounds: pairs,
+        healthReports: end?.healthReports ?? 0, healthMs: end?.healthMs ?? 0,
+      });
+    }
+  } finally {
+    await rm(logDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Markdown table of the figures. */
+export function dashboardMarkdown(rows: DashboardOverhead[], cpu: string): string {
+  const lines = [
+    `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, ${rows[0]?.rounds.length ?? 0} paired rounds, backend ${getBackend()}, ${cpu})`, '',
+    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change | health reports (ms) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${(r.change * 100).toFixed(1)}% | ${r.healthReports} (${r.healthMs.toFixed(0)}) |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function cpuModel(): Promise<string> {
+  return os.cpus()[0]?.model ?? 'unknown CPU';
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const rounds = Number(process.argv[2] ?? 5);
+  const rows = await dashboardBench(rounds);
+  const md = dashboardMarkdown(rows, await cpuModel());
+  console.log(md);
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'dashboard.json'), JSON.stringify({ cpu: await cpuModel(), backend: getBackend(), rows }, null, 2) + '\n');
+  await writeFile(path.join(dir, 'dashboard.md'), md);
+}
