@@ -4,6 +4,7 @@ import { Callback, type Logs } from './callback.js';
 import type { ModelData } from '../models/data.js';
 import { gradientReport, type LayerTensors } from '../diagnostics/report.js';
 import { summaryOf } from '../models/summary.js';
+import { leafLayers } from '../diagnostics/forward.js';
 import {
   LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
   type HealthRecord, type Histogram,
@@ -110,16 +111,21 @@ export class Dashboard extends Callback {
     }
     this.writer.push({
       type: 'run', name: run.name, startedAt: new Date().toISOString(), model: model.name, summary,
-      layers: model.trainableWeights.length > 0 ? weightedLayerNames(model) : [],
+      layers: leafLayers(model).filter((l) => l.trainableWeights.length > 0).map((l) => l.name),
       params: { epochs: this.params.epochs, steps: this.params.steps }, facts: runFacts(),
     });
     this.writer.flush();
     if (this.options.port !== undefined && !this.server) {
-      const { startBoard } = await import('../board/server.js');
-      this.server = await startBoard({ logDir: this.options.logDir, port: this.options.port, host: this.options.host });
-      this.url = this.server.url;
       const print = this.options.print === undefined ? (line: string) => console.log(line) : this.options.print;
-      print?.(`Dashboard: ${this.url} (later: npx layerwise board ${this.options.logDir})`);
+      // A board that cannot start (port taken) must not stop training: the log is still written.
+      try {
+        const { startBoard } = await import('../board/server.js');
+        this.server = await startBoard({ logDir: this.options.logDir, port: this.options.port, host: this.options.host });
+        this.url = this.server.url;
+        print?.(`Dashboard: ${this.url} (later: npx layerwise board ${this.options.logDir})`);
+      } catch (e) {
+        print?.(`Dashboard: the board could not be served on port ${this.options.port} (${(e as Error).message}); writing ${this.runDir} only`);
+      }
     }
   }
 
@@ -248,18 +254,4 @@ function cleanLogs(logs: Logs): Record<string, number> {
     out[k] = (Number.isFinite(v) ? v : null) as number;
   }
   return out;
-}
-
-/** Names of the layers that hold trainable weights, in model order (the rows of the board's heatmap). */
-function weightedLayerNames(model: NonNullable<Callback['model']>): string[] {
-  const names: string[] = [];
-  const visit = (layers: typeof model.layers): void => {
-    for (const l of layers) {
-      const inner = (l as { layers?: typeof model.layers }).layers;
-      if (inner && inner !== layers && l !== model && Array.isArray(inner) && inner.length > 0 && 'graphInfo' in l) visit(inner);
-      else if (l.trainableWeights.length > 0 && !names.includes(l.name)) names.push(l.name);
-    }
-  };
-  visit(model.layers);
-  return names;
 }

@@ -29,7 +29,7 @@ export interface RunRecord {
 
 export interface RunFacts {
   backend: string;
-  /** The native kernels' instruction set (from backendInfo() when the backend exports it), or null. */
+  /** The native kernels' instruction set (backendInfo() when the backend exports it, else the addon's SIMD level), or null. */
   isa: string | null;
   threads: number | null;
   cpu: string | null;
@@ -158,7 +158,9 @@ export function runFacts(): RunFacts {
     } catch { /* facts are best effort */ }
   }
   const backend = getBackend();
-  if (backend === 'native' && threads === null) threads = native.nativeInfo()?.threads ?? null;
+  const info = backend === 'native' ? native.nativeInfo() : null;
+  if (info && threads === null) threads = info.threads;
+  if (info && isa === null) isa = info.simd;
   return { backend, isa, threads, cpu: cpus()[0]?.model ?? null, node: process.version };
 }
 

@@ -126,6 +126,27 @@ describe('callbacks.Dashboard', () => {
     }
   });
 
+  it('keeps training and logging when the board cannot be served', async () => {
+    const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
+    const first = new Dashboard({ logDir, port: 0, print: null });
+    try {
+      const m = model();
+      const [x, y] = data(20);
+      await m.fit(x, y, { epochs: 1, batchSize: 10, verbose: 0, callbacks: [first] });
+      const taken = Number(new URL(first.url!).port);
+      const lines: string[] = [];
+      const second = new Dashboard({ logDir, port: taken, print: (l) => lines.push(l) });
+      const h = await m.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, callbacks: [second] });
+      assert.equal(h.history.loss.length, 2);
+      assert.equal(second.url, null);
+      assert.match(lines[0], /could not be served/);
+      assert.equal(readRun(logDir, second.runName!)!.records.filter((r) => r.type === 'epoch').length, 2);
+    } finally {
+      await first.close();
+      await rm(logDir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects bad options naming them', () => {
     assert.throws(() => new Dashboard({ logDir: '' }), /logDir/);
     assert.throws(() => new Dashboard({ logDir: 'x', everyNSteps: -1 }), /everyNSteps/);
