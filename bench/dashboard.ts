@@ -24,17 +24,57 @@ export interface DashboardOverhead {
   /** Health reports taken per fit and their time (last round). */
   healthReports: number;
   healthMs: number;
+  /** Median over rounds of the time spent inside the Dashboard's hooks / the fit's time (a direct, less noisy figure). */
+  hookShare: number;
+}
+
+/** The Dashboard with its hooks timed: `ms` is the time spent inside them. */
+class TimedDashboard extends callbacks.Dashboard {
+  ms = 0;
+
+  override async onTrainBegin(): Promise<void> {
+    const t = performance.now();
+    await super.onTrainBegin();
+    this.ms += performance.now() - t;
+  }
+
+  override onBatchBegin(batch: number, logs?: callbacks.Logs): void {
+    const t = performance.now();
+    super.onBatchBegin(batch, logs);
+    this.ms += performance.now() - t;
+  }
+
+  override async onBatchEnd(batch: number, logs?: callbacks.Logs): Promise<void> {
+    const t = performance.now();
+    await super.onBatchEnd(batch, logs);
+    this.ms += performance.now() - t;
+  }
+
+  override onEpochEnd(epoch: number, logs?: callbacks.Logs): void {
+    const t = performance.now();
+    super.onEpochEnd(epoch, logs);
+    this.ms += performance.now() - t;
+  }
+
+  override onTrainEnd(): void {
+    const t = performance.now();
+    super.onTrainEnd();
+    this.ms += performance.now() - t;
+  }
 }
 
 /** Samples per fit: one pass over this many rows (W3 is ~6x slower per sample). */
 const SAMPLES: Record<string, number> = { W1: 32_000, W3: 9_600 };
 
-async function timedFit(d: Dataset, workload: WorkloadName, model: ReturnType<typeof buildSequential>['model'], n: number, cbs: callbacks.Callback[]): Promise<number> {
+let lastFitMs = 0;
+
+async function timedFit(d: Dataset, model: ReturnType<typeof buildSequential>['model'], n: number, cbs: callbacks.Callback[]): Promise<number> {
   const x = new Tensor(d.x.subarray(0, n * N_FEATURES), [n, N_FEATURES], 'float32');
   const y = new Tensor(d.y.subarray(0, n), [n], 'int32');
   const t = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0, callbacks: cbs });
-  return (n * 1000) / (performance.now() - t);
+  lastFitMs = performance.now() - t;
+  return (n * 1000) / lastFitMs;
 }
 
 /**
@@ -48,20 +88,23 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
     for (const w of workloads) {
       const { model } = buildSequential(w, data);
       const n = SAMPLES[w] ?? 9_600;
-      await timedFit(data, w, model, Math.min(n, 3200), []); // warm-up
+      await timedFit(data, model, Math.min(n, 3200), []); // warm-up
       const pairs: Array<[number, number]> = [];
-      let dash: callbacks.Dashboard | null = null;
+      const shares: number[] = [];
       for (let r = 0; r < rounds; r++) {
-        dash = new callbacks.Dashboard({ logDir, runName: `${w}-${r}` });
-        let plain: number, withDash: number;
+        const dash = new TimedDashboard({ logDir, runName: `${w}-${r}` });
+        let plain: number, withDash: number, dashMs: number;
         if (r % 2 === 0) {
-          plain = await timedFit(data, w, model, n, []);
-          withDash = await timedFit(data, w, model, n, [dash]);
+          plain = await timedFit(data, model, n, []);
+          withDash = await timedFit(data, model, n, [dash]);
+          dashMs = lastFitMs;
         } else {
-          withDash = await timedFit(data, w, model, n, [dash]);
-          plain = await timedFit(data, w, model, n, []);
+          withDash = await timedFit(data, model, n, [dash]);
+          dashMs = lastFitMs;
+          plain = await timedFit(data, model, n, []);
         }
         pairs.push([plain, withDash]);
+        shares.push(dash.ms / dashMs);
       }
       const { readRun } = await import('../src/board/runlog.js');
       const end = readRun(logDir, `${w}-${rounds - 1}`)?.records.find((x) => x.type === 'end') as { healthReports: number; healthMs: number } | undefined;
@@ -69,7 +112,7 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
         workload: w, samples: n,
         plain: median(pairs.map((p) => p[0]))!, dashboard: median(pairs.map((p) => p[1]))!,
         change: median(pairs.map((p) => p[1] / p[0] - 1))!, rounds: pairs,
-        healthReports: end?.healthReports ?? 0, healthMs: end?.healthMs ?? 0,
+        healthReports: end?.healthReports ?? 0, healthMs: end?.healthMs ?? 0, hookShare: median(shares)!,
       });
     }
   } finally {
@@ -82,11 +125,11 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
 export function dashboardMarkdown(rows: DashboardOverhead[], cpu: string): string {
   const lines = [
     `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, ${rows[0]?.rounds.length ?? 0} paired rounds, backend ${getBackend()}, ${cpu})`, '',
-    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change | health reports (ms) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change | time in Dashboard hooks | health reports (ms) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${(r.change * 100).toFixed(1)}% | ${r.healthReports} (${r.healthMs.toFixed(0)}) |`);
+    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${(r.change * 100).toFixed(1)}% | ${(r.hookShare * 100).toFixed(2)}% | ${r.healthReports} (${r.healthMs.toFixed(0)}) |`);
   }
   return lines.join('\n') + '\n';
 }
