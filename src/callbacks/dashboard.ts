@@ -139,7 +139,7 @@ export class Dashboard extends Callback {
     this.batchSize = logs.size ?? 0;
   }
 
-  override async onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
+  override onBatchEnd(batch: number, logs: Logs = {}): void | Promise<void> {
     const w = this.writer;
     if (!w) return;
     const now = performance.now();
@@ -147,19 +147,27 @@ export class Dashboard extends Callback {
     this.windowSamples += this.batchSize;
     this.epochSamples += this.batchSize;
     this.totalSamples += this.batchSize;
-    if (now - this.windowStart >= 200) {
-      this.sps = (this.windowSamples * 1000) / (now - this.windowStart);
+    // Throughput and learning rate are sampled once per window (200 ms), so a batch costs one JSON line.
+    let lr: number | null | undefined;
+    if (now - this.windowStart >= 200 || this.step === 0) {
+      if (now > this.windowStart) this.sps = (this.windowSamples * 1000) / (now - this.windowStart);
       this.windowStart = now;
       this.windowSamples = 0;
+      lr = this.learningRate();
     }
-    w.push({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: now - this.t0, lr: this.learningRate(), sps: this.sps, logs: cleanLogs(logs) });
+    // JSON.stringify writes NaN and Infinity as null.
+    w.push({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: now - this.t0, ...(lr !== undefined ? { lr } : {}), sps: this.sps, logs });
     const n = this.options.everyNSteps!;
     const due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0)
       && (this.step === 0 || this.healthMs <= (this.options.maxOverhead ?? 0.01) * (now - this.t0));
-    if (due) await this.health(batch);
+    if (due) return this.health(batch).then(() => this.afterBatch(true));
+    this.afterBatch(false);
+  }
+
+  private afterBatch(force: boolean): void {
     this.step++;
-    if (due || now - this.lastFlush >= (this.options.flushEveryMs ?? 500)) {
-      w.flush();
+    if (force || performance.now() - this.lastFlush >= (this.options.flushEveryMs ?? 500)) {
+      this.writer!.flush();
       this.lastFlush = performance.now();
     }
   }

@@ -36,7 +36,7 @@ export interface RunFacts {
   node: string;
 }
 
-/** One training batch: fit's running logs, learning rate and throughput (samples/s over the last flush window). */
+/** One training batch: fit's running logs, and throughput (samples/s over the last 200 ms window). */
 export interface BatchRecord {
   type: 'batch';
   step: number;
@@ -44,7 +44,8 @@ export interface BatchRecord {
   batch: number;
   /** Milliseconds since the run started. */
   t: number;
-  lr: number | null;
+  /** The learning rate, on the first batch of each 200 ms window (absent on the others). */
+  lr?: number | null;
   sps: number | null;
   logs: Record<string, number>;
 }

@@ -67,7 +67,7 @@
 
   function lrRows(run, xaxis) {
     const src = xaxis === 'epoch' ? run.epochs : run.batches;
-    return thin(src.filter((r) => r.lr !== null).map((r) => ({ x: xaxis === 'epoch' ? r.epoch + 1 : r.step, lr: r.lr, sps: r.sps })));
+    return thin(src.filter((r) => r.lr !== null && r.lr !== undefined).map((r) => ({ x: xaxis === 'epoch' ? r.epoch + 1 : r.step, lr: r.lr, sps: r.sps })));
   }
 
   const FIT = { type: 'fit-x', contains: 'padding' };
@@ -83,10 +83,13 @@
     };
   }
 
-  /** One cell per (health step, layer): the layer's gradient norm. */
+  /** One cell per (health step, layer): the layer's gradient norm (at most MAX_COLUMNS steps, evenly spread, the last kept). */
+  const MAX_COLUMNS = 150;
   function heatmapRows(run) {
     const rows = [];
-    for (const h of run.health) {
+    const k = Math.ceil(run.health.length / MAX_COLUMNS);
+    const n = run.health.length;
+    for (const h of run.health.filter((_, i) => i % k === 0 || i === n - 1)) {
       h.layers.forEach((l, i) => {
         if (l.gradientNorm !== null && l.gradientNorm > 0) rows.push({ step: h.step, layer: l.name, order: i, norm: l.gradientNorm });
       });
