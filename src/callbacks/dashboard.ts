@@ -22,8 +22,9 @@ export interface DashboardOptions {
   /** Per-layer health (gradient/weight norms, activation stats, histograms) every N training steps (default 100). */
   everyNSteps?: number;
   /**
-   * Most of the training time health reports may take (default 0.01): a report falls due only while the
-   * reports so far took less than this fraction of the run's time, so big models are probed less often.
+   * Most of the training time health reports may take (default 0.01): after the first report (step 0), one
+   * falls due only if the reports so far plus one more (as long as the last) stay within this fraction of
+   * the run's time so far, so big models and short runs are probed less often.
    */
   maxOverhead?: number;
   /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). Each tensor contributes at most 8192 evenly strided values. */
@@ -72,6 +73,7 @@ export class Dashboard extends Callback {
   private lastBatchEnd = 0;
   private totalSamples = 0;
   private healthMs = 0;
+  private lastHealthMs = 0;
   private healthReports = 0;
   private healthOff = false;
 
@@ -100,6 +102,7 @@ export class Dashboard extends Callback {
     this.windowSamples = this.totalSamples = 0;
     this.sps = null;
     this.healthMs = 0;
+    this.lastHealthMs = 0;
     this.healthReports = 0;
     this.healthOff = false;
     const model = this.model!;
@@ -159,7 +162,7 @@ export class Dashboard extends Callback {
     w.push({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: now - this.t0, ...(lr !== undefined ? { lr } : {}), sps: this.sps, logs });
     const n = this.options.everyNSteps!;
     const due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0)
-      && (this.step === 0 || this.healthMs <= (this.options.maxOverhead ?? 0.01) * (now - this.t0));
+      && (this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (now - this.t0));
     if (due) return this.health(batch).then(() => this.afterBatch(true));
     this.afterBatch(false);
   }
@@ -249,6 +252,7 @@ export class Dashboard extends Callback {
     const ms = performance.now() - start;
     record.ms = ms;
     this.healthMs += ms;
+    this.lastHealthMs = ms;
     this.healthReports++;
     this.writer!.push(record);
   }
