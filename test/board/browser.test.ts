@@ -20,8 +20,8 @@ import { setRandomSeed } from '../../src/random/rng.js';
 declare const window: any;
 declare const document: any;
 
+// When chromium is missing the suite is skipped with this reason (one line in the test output).
 const skip = browserSkipReason();
-if (skip) console.log(`# SKIP ${skip}`);
 const XSS = '<img src=x onerror="window.__xss=1">';
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
 
