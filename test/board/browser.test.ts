@@ -118,7 +118,11 @@ describe('board in chromium', { skip: skip ?? false }, () => {
       assert.ok((await page.textContent('pre.summary'))!.includes(XSS));
       assert.ok(await page.$$eval('select[aria-label="layer"] option', (os, n) => os.some((o) => o.textContent === n), XSS));
       await page.selectOption('#xaxis', 'batch');
-      await page.waitForTimeout(500);
+      await page.waitForFunction(() => window.layerwiseBoard.views.get('live-run|lr')?.data('table').some((r: { x: number }) => r.x === 31));
+      const lr = await chartRows<{ x: number; lr: number }>(page, 'live-run', 'lr');
+      assert.equal(lr[0].x, 0);
+      assert.ok(lr.every((r) => r.lr === 0.01), JSON.stringify(lr));
+      await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(outDir, 'board.png'), fullPage: true });
       assert.deepEqual(errors, []);
     } finally {

@@ -65,9 +65,12 @@
     };
   }
 
+  /** Learning rate: per epoch, or the batches that sampled it plus every epoch end (at its last step). */
   function lrRows(run, xaxis) {
-    const src = xaxis === 'epoch' ? run.epochs : run.batches;
-    return thin(src.filter((r) => r.lr !== null && r.lr !== undefined).map((r) => ({ x: xaxis === 'epoch' ? r.epoch + 1 : r.step, lr: r.lr, sps: r.sps })));
+    const has = (r) => r.lr !== null && r.lr !== undefined;
+    if (xaxis === 'epoch') return run.epochs.filter(has).map((r) => ({ x: r.epoch + 1, lr: r.lr }));
+    const rows = run.batches.filter(has).map((r) => ({ x: r.step, lr: r.lr })).concat(run.epochs.filter(has).map((r) => ({ x: r.step, lr: r.lr })));
+    return thin(rows.sort((a, b) => a.x - b.x));
   }
 
   const FIT = { type: 'fit-x', contains: 'padding' };
