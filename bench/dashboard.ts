@@ -26,11 +26,17 @@ export interface DashboardOverhead {
   healthMs: number;
   /** Median over rounds of the time spent inside the Dashboard's hooks / the fit's time (a direct, less noisy figure). */
   hookShare: number;
+  /** Median time of one batch's Dashboard hooks (µs) and of one training step with the Dashboard (ms), last round. */
+  batchHookUs: number;
+  stepMs: number;
 }
 
 /** The Dashboard with its hooks timed: `ms` is the time spent inside them. */
 class TimedDashboard extends callbacks.Dashboard {
   ms = 0;
+  /** Per batch: time in onBatchBegin + onBatchEnd. */
+  batches: number[] = [];
+  private begin = 0;
 
   override async onTrainBegin(): Promise<void> {
     const t = performance.now();
@@ -41,13 +47,16 @@ class TimedDashboard extends callbacks.Dashboard {
   override onBatchBegin(batch: number, logs?: callbacks.Logs): void {
     const t = performance.now();
     super.onBatchBegin(batch, logs);
-    this.ms += performance.now() - t;
+    this.begin = performance.now() - t;
+    this.ms += this.begin;
   }
 
   override async onBatchEnd(batch: number, logs?: callbacks.Logs): Promise<void> {
     const t = performance.now();
     await super.onBatchEnd(batch, logs);
-    this.ms += performance.now() - t;
+    const dt = performance.now() - t;
+    this.ms += dt;
+    this.batches.push(this.begin + dt);
   }
 
   override onEpochEnd(epoch: number, logs?: callbacks.Logs): void {
@@ -91,6 +100,7 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
       await timedFit(data, model, Math.min(n, 3200), []); // warm-up
       const pairs: Array<[number, number]> = [];
       const shares: number[] = [];
+      let batchHookUs = 0, stepMs = 0;
       for (let r = 0; r < rounds; r++) {
         const dash = new TimedDashboard({ logDir, runName: `${w}-${r}` });
         let plain: number, withDash: number, dashMs: number;
@@ -105,6 +115,8 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
         }
         pairs.push([plain, withDash]);
         shares.push(dash.ms / dashMs);
+        batchHookUs = median(dash.batches)! * 1000;
+        stepMs = dashMs / Math.ceil(n / BATCH);
       }
       const { readRun } = await import('../src/board/runlog.js');
       const end = readRun(logDir, `${w}-${rounds - 1}`)?.records.find((x) => x.type === 'end') as { healthReports: number; healthMs: number } | undefined;
@@ -112,7 +124,7 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
         workload: w, samples: n,
         plain: median(pairs.map((p) => p[0]))!, dashboard: median(pairs.map((p) => p[1]))!,
         change: median(pairs.map((p) => p[1] / p[0] - 1))!, rounds: pairs,
-        healthReports: end?.healthReports ?? 0, healthMs: end?.healthMs ?? 0, hookShare: median(shares)!,
+        healthReports: end?.healthReports ?? 0, healthMs: end?.healthMs ?? 0, hookShare: median(shares)!, batchHookUs, stepMs,
       });
     }
   } finally {
@@ -125,11 +137,11 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
 export function dashboardMarkdown(rows: DashboardOverhead[], cpu: string): string {
   const lines = [
     `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, ${rows[0]?.rounds.length ?? 0} paired rounds, backend ${getBackend()}, ${cpu})`, '',
-    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change | time in Dashboard hooks | health reports (ms) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change | time in Dashboard hooks | health reports (ms) | median batch hook / step |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${(r.change * 100).toFixed(1)}% | ${(r.hookShare * 100).toFixed(2)}% | ${r.healthReports} (${r.healthMs.toFixed(0)}) |`);
+    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${(r.change * 100).toFixed(1)}% | ${(r.hookShare * 100).toFixed(2)}% | ${r.healthReports} (${r.healthMs.toFixed(0)}) | ${r.batchHookUs.toFixed(1)} us / ${r.stepMs.toFixed(2)} ms |`);
   }
   return lines.join('\n') + '\n';
 }
