@@ -20,3 +20,5 @@ export { LambdaCallback } from './lambda.js';
 export type { LambdaCallbackOptions } from './lambda.js';
 export { GradientHealth } from './gradient_health.js';
 export type { GradientHealthOptions, TimedReport } from './gradient_health.js';
+export { Dashboard } from './dashboard.js';
+export type { DashboardOptions } from './dashboard.js';

@@ -1,6 +1,6 @@
 // Training-health diagnostics (owned by the diagnostics engineer): per-layer gradient/weight norms, activation stats, warnings.
 export { gradientReport } from './report.js';
-export type { GradientReport, GradientReportOptions, LayerHealth } from './report.js';
+export type { GradientReport, GradientReportOptions, LayerHealth, LayerTensors } from './report.js';
 export { healthWarnings, seluProblems, isLecunNormal, isSequentialTopology } from './warnings.js';
 export type { HealthThresholds } from './warnings.js';
 export { activationStats, activationOf, DYING_ACTIVATIONS, SATURATING } from './activation_stats.js';

@@ -54,6 +54,15 @@ export interface GradientReportOptions extends HealthThresholds {
   loss?: string | Loss;
   /** Forward in training mode (default false, so BatchNormalization statistics are left untouched). */
   training?: boolean;
+  /** Called per reported layer with the tensors its figures come from (the dashboard's histograms read them). */
+  onLayerTensors?: (name: string, tensors: LayerTensors) => void;
+}
+
+/** The tensors behind one layer's figures: its normed weights, their gradients and the recorded output. */
+export interface LayerTensors {
+  weights: Tensor[];
+  gradients: Tensor[];
+  output: Tensor;
 }
 
 function l2(ts: Tensor[]): number {
@@ -121,11 +130,13 @@ export async function gradientReport(model: Model, x: ModelData, y: ModelData, o
   const layers: LayerHealth[] = noGrad(() => recorded.map((e) => {
     const ws = normedWeights(e.layer);
     const out = e.output!;
+    const gs = ws.map((w) => gradOf.get(w)).filter((g): g is Tensor => g !== undefined);
+    options.onLayerTensors?.(e.layer.name, { weights: ws.map((w) => w.value), gradients: gs, output: out });
     return {
       name: e.layer.name,
       className: (e.layer.constructor as { className?: string }).className ?? e.layer.constructor.name,
       activation: e.activation,
-      gradientNorm: l2(ws.map((w) => gradOf.get(w)).filter((g): g is Tensor => g !== undefined)),
+      gradientNorm: l2(gs),
       weightNorm: l2(ws.map((w) => w.value)),
       units: out.shape[out.shape.length - 1] ?? 1,
       ...activationStats(out, e.activation),

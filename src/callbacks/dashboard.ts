@@ -1,0 +1,269 @@
+// Dashboard: a fit callback that appends the run's curves and per-layer health to a JSON-lines log (and can serve the board live).
+import { join } from 'node:path';
+import { Callback, type Logs } from './callback.js';
+import type { ModelData } from '../models/data.js';
+import { gradientReport, type LayerTensors } from '../diagnostics/report.js';
+import { summaryOf } from '../models/summary.js';
+import { leafLayers } from '../diagnostics/forward.js';
+import {
+  LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
+  type HealthRecord, type Histogram,
+} from './dashboard_log.js';
+
+export interface DashboardOptions {
+  /** Folder of runs: each fit writes `<logDir>/<run>/events.jsonl`. */
+  logDir: string;
+  /** Run folder name (default: the start time; `-2`, `-3` ... appended when taken). */
+  runName?: string;
+  /** Serve the board on this port during fit (0 = any free port); no server when absent. */
+  port?: number;
+  /** Address the board binds (default 127.0.0.1: this machine only). */
+  host?: string;
+  /** Per-layer health (gradient/weight norms, activation stats, histograms) every N training steps (default 100). */
+  everyNSteps?: number;
+  /**
+   * Most of the training time health reports may take (default 0.01): after the first report (step 0), one
+   * falls due only if the reports so far plus one more (as long as the last) stay within this fraction of
+   * the run's time so far, so big models and short runs are probed less often.
+   */
+  maxOverhead?: number;
+  /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). Each tensor contributes at most 8192 evenly strided values. */
+  histogramBins?: number;
+  /** A fixed probe batch `[x, y]` for health reports (default: the batch fit trained on last). */
+  data?: [ModelData, ModelData];
+  /** Longest time lines wait in memory before they are written (default 500 ms; epoch ends and reports write at once). */
+  flushEveryMs?: number;
+  /** Where the board's address is printed (default: stdout); null for silence. */
+  print?: ((line: string) => void) | null;
+}
+
+/** What a running board server offers the callback (src/board/server.ts). */
+interface BoardHandle {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Watch training: appends every batch's and epoch's logs, the learning rate and samples/s, and every
+ * `everyNSteps` steps each layer's gradient and weight norms, activation mean/std, dead and saturated
+ * fractions, histograms and health warnings (diagnostics.gradientReport) to `<logDir>/<run>/events.jsonl`,
+ * one JSON object per line. With `port`, the board is served live while the process runs; later,
+ * `npx layerwise board <logDir>` shows every run in the folder.
+ * @example await model.fit(x, y, { callbacks: [new callbacks.Dashboard({ logDir: 'runs', port: 6006 })] });
+ */
+export class Dashboard extends Callback {
+  /** The current (or last) run's folder and name. */
+  runDir: string | null = null;
+  runName: string | null = null;
+  /** The live board's address once served. */
+  url: string | null = null;
+  private readonly options: DashboardOptions;
+  private writer: LineWriter | null = null;
+  private server: BoardHandle | null = null;
+  private t0 = 0;
+  private step = 0;
+  private epoch = 0;
+  private lastFlush = 0;
+  private windowStart = 0;
+  private windowSamples = 0;
+  private sps: number | null = null;
+  private batchSize = 0;
+  private epochStart = 0;
+  private epochSamples = 0;
+  private lastBatchEnd = 0;
+  private totalSamples = 0;
+  private healthMs = 0;
+  private lastHealthMs = 0;
+  private healthReports = 0;
+  private healthOff = false;
+
+  constructor(options: DashboardOptions) {
+    super();
+    if (!options || typeof options.logDir !== 'string' || options.logDir === '') throw new Error(`Dashboard: logDir must be a folder path, received ${String(options?.logDir)}`);
+    const n = options.everyNSteps ?? 100;
+    if (!Number.isInteger(n) || n < 0) throw new Error(`Dashboard: everyNSteps must be a non-negative integer, received ${n}`);
+    const bins = options.histogramBins ?? 30;
+    if (!Number.isInteger(bins) || bins < 0) throw new Error(`Dashboard: histogramBins must be a non-negative integer, received ${bins}`);
+    if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
+      throw new Error(`Dashboard: port must be an integer in [0, 65535], received ${options.port}`);
+    }
+    this.options = { ...options, everyNSteps: n, histogramBins: bins };
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    this.writer?.close();
+    const run = freshRunDir(this.options.logDir, this.options.runName ?? timestampName());
+    this.runDir = run.dir;
+    this.runName = run.name;
+    this.writer = new LineWriter(join(run.dir, LOG_FILE));
+    this.t0 = performance.now();
+    this.step = 0;
+    this.lastFlush = this.windowStart = this.lastBatchEnd = this.t0;
+    this.windowSamples = this.totalSamples = 0;
+    this.sps = null;
+    this.healthMs = 0;
+    this.lastHealthMs = 0;
+    this.healthReports = 0;
+    this.healthOff = false;
+    const model = this.model!;
+    let summary = '';
+    try {
+      summary = summaryOf(model, { printFn: () => {} });
+    } catch (e) {
+      summary = `(no summary: ${(e as Error).message})`;
+    }
+    this.writer.push({
+      type: 'run', name: run.name, startedAt: new Date().toISOString(), model: model.name, summary,
+      layers: leafLayers(model).filter((l) => l.trainableWeights.length > 0).map((l) => l.name),
+      params: { epochs: this.params.epochs, steps: this.params.steps }, facts: runFacts(),
+    });
+    this.writer.flush();
+    if (this.options.port !== undefined && !this.server) {
+      const print = this.options.print === undefined ? (line: string) => console.log(line) : this.options.print;
+      // A board that cannot start (port taken) must not stop training: the log is still written.
+      try {
+        const { startBoard } = await import('../board/server.js');
+        this.server = await startBoard({ logDir: this.options.logDir, port: this.options.port, host: this.options.host });
+        this.url = this.server.url;
+        print?.(`Dashboard: ${this.url} (later: npx layerwise board ${this.options.logDir})`);
+      } catch (e) {
+        print?.(`Dashboard: the board could not be served on port ${this.options.port} (${(e as Error).message}); writing ${this.runDir} only`);
+      }
+    }
+  }
+
+  override onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+    this.epochStart = performance.now();
+    this.epochSamples = 0;
+  }
+
+  override onBatchBegin(_batch: number, logs: Logs = {}): void {
+    this.batchSize = logs.size ?? 0;
+  }
+
+  override onBatchEnd(batch: number, logs: Logs = {}): void | Promise<void> {
+    const w = this.writer;
+    if (!w) return;
+    const now = performance.now();
+    this.lastBatchEnd = now;
+    this.windowSamples += this.batchSize;
+    this.epochSamples += this.batchSize;
+    this.totalSamples += this.batchSize;
+    // Throughput and learning rate are sampled once per window (200 ms), so a batch costs one JSON line.
+    let lr: number | null | undefined;
+    if (now - this.windowStart >= 200 || this.step === 0) {
+      if (now > this.windowStart) this.sps = (this.windowSamples * 1000) / (now - this.windowStart);
+      this.windowStart = now;
+      this.windowSamples = 0;
+      lr = this.learningRate();
+    }
+    // JSON.stringify writes NaN and Infinity as null.
+    w.push({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: now - this.t0, ...(lr !== undefined ? { lr } : {}), sps: this.sps, logs });
+    const n = this.options.everyNSteps!;
+    const due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0)
+      && (this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (now - this.t0));
+    if (due) return this.health(batch).then(() => this.afterBatch(true));
+    this.afterBatch(false);
+  }
+
+  private afterBatch(force: boolean): void {
+    this.step++;
+    if (force || performance.now() - this.lastFlush >= (this.options.flushEveryMs ?? 500)) {
+      this.writer!.flush();
+      this.lastFlush = performance.now();
+    }
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    const w = this.writer;
+    if (!w) return;
+    const trainMs = this.lastBatchEnd - this.epochStart;
+    w.push({
+      type: 'epoch', step: this.step - 1, epoch, t: performance.now() - this.t0, lr: this.learningRate(),
+      sps: trainMs > 0 ? (this.epochSamples * 1000) / trainMs : null, logs: cleanLogs(logs),
+    });
+    w.flush();
+    this.lastFlush = performance.now();
+  }
+
+  override onTrainEnd(): void {
+    const w = this.writer;
+    if (!w) return;
+    const t = performance.now() - this.t0;
+    w.push({ type: 'end', step: this.step, t, sps: t > 0 ? (this.totalSamples * 1000) / t : null, healthReports: this.healthReports, healthMs: this.healthMs });
+    w.close();
+    this.writer = null;
+  }
+
+  /** Stops the live board (if one was started). */
+  async close(): Promise<void> {
+    this.writer?.close();
+    this.writer = null;
+    const s = this.server;
+    this.server = null;
+    this.url = null;
+    if (s) await s.close();
+  }
+
+  private learningRate(): number | null {
+    try {
+      return finiteOrNull(this.model?.optimizer?.learningRate);
+    } catch {
+      return null;
+    }
+  }
+
+  private async health(batch: number): Promise<void> {
+    const model = this.model!;
+    const probe = this.options.data ?? (model.lastTrainBatch ? [model.lastTrainBatch.xs, model.lastTrainBatch.ys] as [ModelData, ModelData] : undefined);
+    if (!probe) return;
+    const start = performance.now();
+    const bins = this.options.histogramBins!;
+    const hists = new Map<string, { weights: Histogram; activations: Histogram; gradients: Histogram }>();
+    const onLayerTensors = bins > 0
+      ? (name: string, t: LayerTensors) => {
+        hists.set(name, {
+          weights: histogram(t.weights.map((x) => x.dataSync()), bins),
+          activations: histogram([t.output.dataSync()], bins),
+          gradients: histogram(t.gradients.map((x) => x.dataSync()), bins),
+        });
+      }
+      : undefined;
+    let record: HealthRecord;
+    try {
+      const r = await gradientReport(model, probe[0], probe[1], { onLayerTensors });
+      record = {
+        type: 'health', step: this.step, epoch: this.epoch, batch, t: start - this.t0,
+        ratio: finiteOrNull(r.firstToLastGradientRatio), warnings: r.warnings, ms: 0,
+        layers: r.layers.map((l) => ({
+          name: l.name, className: l.className, activation: l.activation,
+          gradientNorm: finiteOrNull(l.gradientNorm), weightNorm: finiteOrNull(l.weightNorm),
+          activationMean: finiteOrNull(l.activationMean), activationStd: finiteOrNull(l.activationStd),
+          deadFraction: finiteOrNull(l.deadFraction), saturatedFraction: finiteOrNull(l.saturatedFraction),
+          ...(hists.has(l.name) ? { hist: hists.get(l.name)! } : {}),
+        })),
+      };
+    } catch (e) {
+      this.healthOff = true;
+      this.writer!.push({ type: 'note', step: this.step, t: start - this.t0, text: `health reports off: ${(e as Error).message}` });
+      return;
+    }
+    const ms = performance.now() - start;
+    record.ms = ms;
+    this.healthMs += ms;
+    this.lastHealthMs = ms;
+    this.healthReports++;
+    this.writer!.push(record);
+  }
+}
+
+/** Logs with NaN/Infinity as null (JSON cannot hold them) and without fit's bookkeeping keys. */
+function cleanLogs(logs: Logs): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(logs)) {
+    if (k === 'batch' || k === 'size') continue;
+    out[k] = (Number.isFinite(v) ? v : null) as number;
+  }
+  return out;
+}
