@@ -313,6 +313,11 @@ function makeNativeBackend(L: Addon): Backend {
     scatterAdd: ref.scatterAdd,
     oneHot: ref.oneHot,
     pad: ref.pad,
+    // NOTE: conv lowers onto im2col/col2im + the native GEMM (dense); these window kernels run in the reference for now.
+    im2col: ref.im2col,
+    col2im: ref.col2im,
+    pool2d: ref.pool2d,
+    pool2dGrad: ref.pool2dGrad,
     movingAverage: (targets: Float32Array[], values: Float32Array[], momentum: number) => L.movingAverage(targets, values, momentum),
     optimizerUpdate,
     recycle,
