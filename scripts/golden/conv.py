@@ -277,6 +277,21 @@ for name, x_shape, cfg in [
     cfg = {**cfg, "data_format": "channels_last"}
     case(f"UpSampling2D {name}", "UpSampling2D", cfg, x_shape, [], upsample_fn(cfg))
 
+for name, layer, x_shape, cfg, fn in [
+    ("GlobalAveragePooling2D", "GlobalAveragePooling2D", [2, 3, 4, 3], {"data_format": "channels_last", "keepdims": False}, lambda x: x.mean(dim=(1, 2))),
+    ("GlobalMaxPooling2D keepdims", "GlobalMaxPooling2D", [2, 3, 4, 3], {"data_format": "channels_last", "keepdims": True}, lambda x: x.amax(dim=(1, 2), keepdim=True)),
+    ("GlobalAveragePooling2D channels_first", "GlobalAveragePooling2D", [2, 3, 4, 3], {"data_format": "channels_first", "keepdims": False}, lambda x: x.mean(dim=(2, 3))),
+    ("GlobalAveragePooling1D", "GlobalAveragePooling1D", [2, 5, 3], {"data_format": "channels_last", "keepdims": False}, lambda x: x.mean(dim=1)),
+    ("GlobalMaxPooling1D", "GlobalMaxPooling1D", [2, 5, 3], {"data_format": "channels_last", "keepdims": False}, lambda x: x.amax(dim=1)),
+    ("ZeroPadding2D [[1, 2], [0, 3]]", "ZeroPadding2D", [2, 3, 2, 2], {"padding": [[1, 2], [0, 3]], "data_format": "channels_last"},
+     lambda x: F.pad(x, (0, 0, 0, 3, 1, 2))),
+    ("ZeroPadding2D channels_first", "ZeroPadding2D", [1, 2, 3, 2], {"padding": [[1, 1], [2, 2]], "data_format": "channels_first"},
+     lambda x: F.pad(x, (2, 2, 1, 1))),
+    ("Cropping2D [[1, 0], [2, 1]]", "Cropping2D", [2, 5, 6, 2], {"cropping": [[1, 0], [2, 1]], "data_format": "channels_last"}, lambda x: x[:, 1:5, 2:5, :]),
+    ("Rescaling 1/255 offset -1", "Rescaling", [2, 3], {"scale": 1 / 127.5, "offset": -1.0}, lambda x: x * (1 / 127.5) - 1.0),
+]:
+    case(name, layer, cfg, x_shape, [], fn)
+
 out = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "conv.json")
 with open(out, "w") as fh:
     json.dump({"generated_by": "scripts/golden/conv.py", "torch": torch.__version__, "cases": cases}, fh)
