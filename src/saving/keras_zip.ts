@@ -1,5 +1,6 @@
 // The .keras archive (Keras 3): a zip of metadata.json, config.json and model.weights.h5, stored uncompressed.
 import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { parsePythonJson } from './python_json.js';
 
 /** The three members of a .keras file. */
 export interface KerasArchive {
@@ -22,7 +23,7 @@ export function assertSafeEntryName(name: string, label: string): void {
 function parseJson(bytes: Uint8Array, entry: string, label: string): Record<string, any> {
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    v = parsePythonJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (err) {
     throw new Error(`${label}: ${entry} is not valid JSON (${(err as Error).message})`);
   }

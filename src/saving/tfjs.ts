@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { assertSafeEntryName } from './keras_zip.js';
 import type { StoredArray } from './h5.js';
+import { parsePythonJson } from './python_json.js';
 
 /** Default shard size, as tfjs and its converter use. */
 export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
@@ -67,7 +68,7 @@ export async function readTfjs(jsonPath: string): Promise<{ json: TfjsModelJson;
   }
   let json: TfjsModelJson;
   try {
-    json = JSON.parse(text) as TfjsModelJson;
+    json = parsePythonJson(text) as TfjsModelJson;
   } catch (err) {
     throw new Error(`${label}: not valid JSON (${(err as Error).message})`);
   }

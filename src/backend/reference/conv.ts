@@ -10,19 +10,32 @@ function checkInput(x: RawTensor, g: Window2D, what: string): void {
   }
 }
 
-/** Calls visit(row, k, offset) for every in-bounds input position (offset into x) of every window; k = ky * kw + kx. */
-function forEachTap(g: Window2D, visit: (row: number, k: number, offset: number) => void): void {
+/** First and one-past-last kernel index whose input position o * stride - pad + k * dilation lies in [0, size). */
+function validTaps(o: number, stride: number, pad: number, dilation: number, k: number, size: number): [number, number] {
+  const start = o * stride - pad;
+  let lo = 0;
+  while (lo < k && start + lo * dilation < 0) lo++;
+  let hi = k;
+  while (hi > lo && start + (hi - 1) * dilation >= size) hi--;
+  return [lo, hi];
+}
+
+/**
+ * Calls visit(row, tap, offset) for every in-bounds input position of every window: row = the output position
+ * (b, oy, ox) flattened, tap = ky * kw + kx, offset = the index of channel 0 of that input pixel in x.
+ */
+function forEachTap(g: Window2D, visit: (row: number, tap: number, offset: number) => void): void {
   const { n, h, w, c, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = g;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < outH; oy++) {
+      const [ky0, ky1] = validTaps(oy, strideH, padTop, dilationH, kh, h);
       for (let ox = 0; ox < outW; ox++) {
+        const [kx0, kx1] = validTaps(ox, strideW, padLeft, dilationW, kw, w);
         const row = (b * outH + oy) * outW + ox;
-        for (let ky = 0; ky < kh; ky++) {
+        for (let ky = ky0; ky < ky1; ky++) {
           const iy = oy * strideH - padTop + ky * dilationH;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < kw; kx++) {
+          for (let kx = kx0; kx < kx1; kx++) {
             const ix = ox * strideW - padLeft + kx * dilationW;
-            if (ix < 0 || ix >= w) continue;
             visit(row, ky * kw + kx, ((b * h + iy) * w + ix) * c);
           }
         }
@@ -33,16 +46,37 @@ function forEachTap(g: Window2D, visit: (row: number, k: number, offset: number)
 
 export function im2col(x: RawTensor, g: Window2D): RawTensor {
   checkInput(x, g, 'im2col');
-  const k = g.kh * g.kw * g.c;
-  const rows = g.n * g.outH * g.outW;
-  const out = allocate(x.dtype, rows * k);
+  const { n, h, w, c, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = g;
+  const k = kh * kw * c;
+  const out = allocate(x.dtype, n * outH * outW * k);
   const src = x.data;
-  const c = g.c;
-  forEachTap(g, (row, tap, off) => {
-    const dst = row * k + tap * c;
-    for (let i = 0; i < c; i++) out[dst + i] = src[off + i];
-  });
-  return { data: out, shape: [rows, k], dtype: x.dtype };
+  // Direct loops (no per-tap callback): with dilationW = 1 the taps kx0..kx1 of one kernel row are one contiguous run.
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const [ky0, ky1] = validTaps(oy, strideH, padTop, dilationH, kh, h);
+      for (let ox = 0; ox < outW; ox++) {
+        const [kx0, kx1] = validTaps(ox, strideW, padLeft, dilationW, kw, w);
+        const row = ((b * outH + oy) * outW + ox) * k;
+        for (let ky = ky0; ky < ky1; ky++) {
+          const iy = oy * strideH - padTop + ky * dilationH;
+          const rowIn = (b * h + iy) * w;
+          if (dilationW === 1) {
+            const from = (rowIn + ox * strideW - padLeft + kx0) * c;
+            const len = (kx1 - kx0) * c;
+            const dst = row + (ky * kw + kx0) * c;
+            for (let i = 0; i < len; i++) out[dst + i] = src[from + i];
+          } else {
+            for (let kx = kx0; kx < kx1; kx++) {
+              const from = (rowIn + ox * strideW - padLeft + kx * dilationW) * c;
+              const dst = row + (ky * kw + kx) * c;
+              for (let i = 0; i < c; i++) out[dst + i] = src[from + i];
+            }
+          }
+        }
+      }
+    }
+  }
+  return { data: out, shape: [n * outH * outW, k], dtype: x.dtype };
 }
 
 export function col2im(cols: RawTensor, g: Window2D): RawTensor {
@@ -61,26 +95,37 @@ export function col2im(cols: RawTensor, g: Window2D): RawTensor {
   return { data: out, shape: [g.n, g.h, g.w, g.c], dtype: cols.dtype };
 }
 
+/** Number of in-bounds positions of each window (the divisor of average pooling). */
+function windowCounts(g: Window2D): Int32Array {
+  const count = new Int32Array(g.n * g.outH * g.outW);
+  forEachTap(g, (row) => count[row]++);
+  return count;
+}
+
 export function pool2d(x: RawTensor, g: Window2D, kind: PoolKind): RawTensor {
   checkInput(x, g, 'pool2d');
   const c = g.c;
   const rows = g.n * g.outH * g.outW;
-  const out = allocate(x.dtype, rows * c);
   const acc = new Float64Array(rows * c).fill(kind === 'max' ? -Infinity : 0);
-  const count = new Int32Array(rows);
   const src = x.data;
-  forEachTap(g, (row, _tap, off) => {
-    count[row]++;
-    const o = row * c;
-    for (let i = 0; i < c; i++) {
-      const v = src[off + i];
-      if (kind === 'avg') acc[o + i] += v;
-      else if (v > acc[o + i] || v !== v) acc[o + i] = v; // NaN propagates (a later number is never > NaN)
-    }
-  });
-  for (let row = 0; row < rows; row++) {
-    for (let i = 0; i < c; i++) out[row * c + i] = kind === 'avg' ? acc[row * c + i] / Math.max(count[row], 1) : acc[row * c + i];
+  if (kind === 'avg') {
+    forEachTap(g, (row, _tap, off) => {
+      const o = row * c;
+      for (let i = 0; i < c; i++) acc[o + i] += src[off + i];
+    });
+    const count = windowCounts(g);
+    for (let row = 0; row < rows; row++) for (let i = 0; i < c; i++) acc[row * c + i] /= Math.max(count[row], 1);
+  } else {
+    forEachTap(g, (row, _tap, off) => {
+      const o = row * c;
+      for (let i = 0; i < c; i++) {
+        const v = src[off + i];
+        if (v > acc[o + i] || v !== v) acc[o + i] = v; // NaN propagates (a later number is never > NaN)
+      }
+    });
   }
+  const out = allocate(x.dtype, rows * c);
+  out.set(acc);
   return { data: out, shape: [g.n, g.outH, g.outW, c], dtype: x.dtype };
 }
 
@@ -93,21 +138,21 @@ export function pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolK
   const src = x.data;
   const d = dy.data;
   if (kind === 'avg') {
-    const count = new Int32Array(rows);
-    forEachTap(g, (row) => count[row]++);
+    const count = windowCounts(g);
     forEachTap(g, (row, _tap, off) => {
       for (let i = 0; i < c; i++) dx[off + i] += d[row * c + i] / count[row];
     });
   } else {
     // The first position holding the window's maximum receives the gradient (ties: lowest (ky, kx)).
-    const best = new Float64Array(rows * c).fill(-Infinity);
+    const best = new Float64Array(rows * c);
     const where = new Int32Array(rows * c).fill(-1);
     forEachTap(g, (row, _tap, off) => {
       for (let i = 0; i < c; i++) {
+        const j = row * c + i;
         const v = src[off + i];
-        if (where[row * c + i] < 0 || v > best[row * c + i]) {
-          best[row * c + i] = v;
-          where[row * c + i] = off + i;
+        if (where[j] < 0 || v > best[j]) {
+          best[j] = v;
+          where[j] = off + i;
         }
       }
     });
