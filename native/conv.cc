@@ -1,0 +1,133 @@
+// Convolution lowering (im2col / col2im) and pooling kernels: plain loops any compiler vectorizes, one image per task.
+#include "conv.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "threadpool.h"
+
+namespace lw {
+
+namespace {
+
+/** [lo, hi): kernel taps whose input position o * stride - pad + k * dilation lies in [0, size). */
+inline void validTaps(long o, long stride, long pad, long dilation, long k, long size, long* lo, long* hi) {
+  const long start = o * stride - pad;
+  long a = 0;
+  while (a < k && start + a * dilation < 0) a++;
+  long b = k;
+  while (b > a && start + (b - 1) * dilation >= size) b--;
+  *lo = a;
+  *hi = b;
+}
+
+/** Runs fn(b) for every image b, spread over the thread pool. */
+template <class F>
+void forImages(long n, F fn) {
+  ThreadPool::get().run(static_cast<int>(n), [&](int b) { fn(static_cast<long>(b)); });
+}
+
+/** Calls visit(outIndex, inIndex) for every in-bounds tap of image b: outIndex = output pixel, inIndex = input pixel. */
+template <class F>
+inline void forTaps(const Window2D& g, long b, F visit) {
+  for (long oy = 0; oy < g.outH; oy++) {
+    long ky0, ky1;
+    validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+    for (long ox = 0; ox < g.outW; ox++) {
+      long kx0, kx1;
+      validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+      const long o = (b * g.outH + oy) * g.outW + ox;
+      for (long ky = ky0; ky < ky1; ky++) {
+        const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+        for (long kx = kx0; kx < kx1; kx++) {
+          const long ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+          visit(o, (b * g.h + iy) * g.w + ix, ky * g.kw + kx);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void im2col(const float* x, float* cols, const Window2D& g) {
+  const long k = g.kh * g.kw * g.c;
+  forImages(g.n, [&](long b) {
+    float* base = cols + b * g.outH * g.outW * k;
+    std::memset(base, 0, sizeof(float) * g.outH * g.outW * k);
+    forTaps(g, b, [&](long o, long i, long tap) { std::memcpy(cols + o * k + tap * g.c, x + i * g.c, sizeof(float) * g.c); });
+  });
+}
+
+void col2im(const float* cols, float* x, const Window2D& g) {
+  const long k = g.kh * g.kw * g.c;
+  forImages(g.n, [&](long b) {
+    std::memset(x + b * g.h * g.w * g.c, 0, sizeof(float) * g.h * g.w * g.c);
+    forTaps(g, b, [&](long o, long i, long tap) {
+      const float* s = cols + o * k + tap * g.c;
+      float* d = x + i * g.c;
+      for (long j = 0; j < g.c; j++) d[j] += s[j];
+    });
+  });
+}
+
+void pool2d(const float* x, float* y, const Window2D& g, int kind) {
+  const long c = g.c;
+  forImages(g.n, [&](long b) {
+    const long pixels = g.outH * g.outW;
+    float* out = y + b * pixels * c;
+    std::vector<long> count(kind == 1 ? pixels : 0, 0);
+    const float init = kind == 0 ? -std::numeric_limits<float>::infinity() : 0.0f;
+    for (long j = 0; j < pixels * c; j++) out[j] = init;
+    forTaps(g, b, [&](long o, long i, long) {
+      float* d = y + o * c;
+      const float* s = x + i * c;
+      if (kind == 0) {
+        for (long j = 0; j < c; j++) d[j] = (s[j] > d[j] || std::isnan(s[j])) && !std::isnan(d[j]) ? s[j] : d[j];
+      } else {
+        for (long j = 0; j < c; j++) d[j] += s[j];
+        count[o - b * pixels]++;
+      }
+    });
+    if (kind == 1) {
+      for (long p = 0; p < pixels; p++) {
+        const float inv = 1.0f / static_cast<float>(count[p] > 0 ? count[p] : 1);
+        for (long j = 0; j < c; j++) out[p * c + j] = out[p * c + j] * inv;
+      }
+    }
+  });
+}
+
+void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, int kind) {
+  const long c = g.c;
+  forImages(g.n, [&](long b) {
+    const long pixels = g.outH * g.outW;
+    std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
+    if (kind == 1) {
+      std::vector<long> count(pixels, 0);
+      forTaps(g, b, [&](long o, long, long) { count[o - b * pixels]++; });
+      forTaps(g, b, [&](long o, long i, long) {
+        const float inv = 1.0f / static_cast<float>(count[o - b * pixels]);
+        for (long j = 0; j < c; j++) dx[i * c + j] += dy[o * c + j] * inv;
+      });
+      return;
+    }
+    std::vector<float> best(pixels * c);
+    std::vector<long> where(pixels * c, -1);
+    forTaps(g, b, [&](long o, long i, long) {
+      const long p = o - b * pixels;
+      for (long j = 0; j < c; j++) {
+        const float v = x[i * c + j];
+        if (where[p * c + j] < 0 || v > best[p * c + j]) {
+          best[p * c + j] = v;
+          where[p * c + j] = i * c + j;
+        }
+      }
+    });
+    for (long j = 0; j < pixels * c; j++) if (where[j] >= 0) dx[where[j]] += dy[b * pixels * c + j];
+  });
+}
+
+}  // namespace lw
