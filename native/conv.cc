@@ -73,60 +73,86 @@ void col2im(const float* cols, float* x, const Window2D& g) {
   });
 }
 
+/** Calls fn(o, taps, count) once per output pixel of image b with the input pixel indices of its in-bounds taps. */
+template <class F>
+inline void forWindows(const Window2D& g, long b, std::vector<long>& taps, F fn) {
+  taps.resize(g.kh * g.kw);
+  for (long oy = 0; oy < g.outH; oy++) {
+    long ky0, ky1;
+    validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+    for (long ox = 0; ox < g.outW; ox++) {
+      long kx0, kx1;
+      validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+      long count = 0;
+      for (long ky = ky0; ky < ky1; ky++) {
+        const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+        for (long kx = kx0; kx < kx1; kx++) taps[count++] = (b * g.h + iy) * g.w + ox * g.strideW - g.padLeft + kx * g.dilationW;
+      }
+      fn((b * g.outH + oy) * g.outW + ox, taps.data(), count);
+    }
+  }
+}
+
 void pool2d(const float* x, float* y, const Window2D& g, int kind) {
   const long c = g.c;
   forImages(g.n, [&](long b) {
-    const long pixels = g.outH * g.outW;
-    float* out = y + b * pixels * c;
-    std::vector<long> count(kind == 1 ? pixels : 0, 0);
-    const float init = kind == 0 ? -std::numeric_limits<float>::infinity() : 0.0f;
-    for (long j = 0; j < pixels * c; j++) out[j] = init;
-    forTaps(g, b, [&](long o, long i, long) {
+    std::vector<long> taps;
+    forWindows(g, b, taps, [&](long o, const long* t, long count) {
       float* d = y + o * c;
-      const float* s = x + i * c;
       if (kind == 0) {
-        for (long j = 0; j < c; j++) d[j] = (s[j] > d[j] || std::isnan(s[j])) && !std::isnan(d[j]) ? s[j] : d[j];
+        for (long j = 0; j < c; j++) d[j] = -std::numeric_limits<float>::infinity();
+        for (long p = 0; p < count; p++) {
+          const float* s = x + t[p] * c;
+          // NaN propagates: once d[j] is NaN, no later value replaces it
+          for (long j = 0; j < c; j++) d[j] = (s[j] > d[j] || (s[j] != s[j] && d[j] == d[j])) ? s[j] : d[j];
+        }
       } else {
-        for (long j = 0; j < c; j++) d[j] += s[j];
-        count[o - b * pixels]++;
+        for (long j = 0; j < c; j++) d[j] = 0.0f;
+        for (long p = 0; p < count; p++) {
+          const float* s = x + t[p] * c;
+          for (long j = 0; j < c; j++) d[j] += s[j];
+        }
+        const float inv = 1.0f / static_cast<float>(count > 0 ? count : 1);
+        for (long j = 0; j < c; j++) d[j] *= inv;
       }
     });
-    if (kind == 1) {
-      for (long p = 0; p < pixels; p++) {
-        const float inv = 1.0f / static_cast<float>(count[p] > 0 ? count[p] : 1);
-        for (long j = 0; j < c; j++) out[p * c + j] = out[p * c + j] * inv;
-      }
-    }
   });
 }
 
 void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, int kind) {
   const long c = g.c;
   forImages(g.n, [&](long b) {
-    const long pixels = g.outH * g.outW;
     std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
-    if (kind == 1) {
-      std::vector<long> count(pixels, 0);
-      forTaps(g, b, [&](long o, long, long) { count[o - b * pixels]++; });
-      forTaps(g, b, [&](long o, long i, long) {
-        const float inv = 1.0f / static_cast<float>(count[o - b * pixels]);
-        for (long j = 0; j < c; j++) dx[i * c + j] += dy[o * c + j] * inv;
-      });
-      return;
-    }
-    std::vector<float> best(pixels * c);
-    std::vector<long> where(pixels * c, -1);
-    forTaps(g, b, [&](long o, long i, long) {
-      const long p = o - b * pixels;
+    std::vector<long> taps;
+    std::vector<float> best(c);
+    std::vector<long> where(c);
+    forWindows(g, b, taps, [&](long o, const long* t, long count) {
+      const float* d = dy + o * c;
+      if (count == 0) return;
+      if (kind == 1) {
+        const float inv = 1.0f / static_cast<float>(count);
+        for (long p = 0; p < count; p++) {
+          float* s = dx + t[p] * c;
+          for (long j = 0; j < c; j++) s[j] += d[j] * inv;
+        }
+        return;
+      }
+      // the first position holding each channel's maximum takes the gradient (ties: lowest (ky, kx))
       for (long j = 0; j < c; j++) {
-        const float v = x[i * c + j];
-        if (where[p * c + j] < 0 || v > best[p * c + j]) {
-          best[p * c + j] = v;
-          where[p * c + j] = i * c + j;
+        best[j] = x[t[0] * c + j];
+        where[j] = t[0];
+      }
+      for (long p = 1; p < count; p++) {
+        const float* s = x + t[p] * c;
+        for (long j = 0; j < c; j++) {
+          if (s[j] > best[j]) {
+            best[j] = s[j];
+            where[j] = t[p];
+          }
         }
       }
+      for (long j = 0; j < c; j++) dx[where[j] * c + j] += d[j];
     });
-    for (long j = 0; j < pixels * c; j++) if (where[j] >= 0) dx[where[j]] += dy[b * pixels * c + j];
   });
 }
 
