@@ -54,10 +54,33 @@ inline void forTaps(const Window2D& g, long b, F visit) {
 
 void im2col(const float* x, float* cols, const Window2D& g) {
   const long k = g.kh * g.kw * g.c;
+  const long c = g.c;
   forImages(g.n, [&](long b) {
-    float* base = cols + b * g.outH * g.outW * k;
-    std::memset(base, 0, sizeof(float) * g.outH * g.outW * k);
-    forTaps(g, b, [&](long o, long i, long tap) { std::memcpy(cols + o * k + tap * g.c, x + i * g.c, sizeof(float) * g.c); });
+    for (long oy = 0; oy < g.outH; oy++) {
+      long ky0, ky1;
+      validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+      for (long ox = 0; ox < g.outW; ox++) {
+        long kx0, kx1;
+        validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+        float* row = cols + ((b * g.outH + oy) * g.outW + ox) * k;
+        for (long ky = 0; ky < g.kh; ky++) {
+          float* dst = row + ky * g.kw * c;
+          if (ky < ky0 || ky >= ky1) {  // a kernel row outside the image: padding
+            std::memset(dst, 0, sizeof(float) * g.kw * c);
+            continue;
+          }
+          const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+          const float* src = x + ((b * g.h + iy) * g.w + ox * g.strideW - g.padLeft) * c;
+          if (kx0 > 0) std::memset(dst, 0, sizeof(float) * kx0 * c);
+          if (g.dilationW == 1) {  // the taps of one kernel row are one contiguous run of the input
+            std::memcpy(dst + kx0 * c, src + kx0 * c, sizeof(float) * (kx1 - kx0) * c);
+          } else {
+            for (long kx = kx0; kx < kx1; kx++) std::memcpy(dst + kx * c, src + kx * g.dilationW * c, sizeof(float) * c);
+          }
+          if (kx1 < g.kw) std::memset(dst + kx1 * c, 0, sizeof(float) * (g.kw - kx1) * c);
+        }
+      }
+    }
   });
 }
 
@@ -125,7 +148,7 @@ void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, i
     std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
     std::vector<long> taps;
     std::vector<float> best(c);
-    std::vector<long> where(c);
+    std::vector<int> where(c);
     forWindows(g, b, taps, [&](long o, const long* t, long count) {
       const float* d = dy + o * c;
       if (count == 0) return;
@@ -137,21 +160,22 @@ void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, i
         }
         return;
       }
-      // the first position holding each channel's maximum takes the gradient (ties: lowest (ky, kx))
+      // the first position holding each channel's maximum takes the gradient (ties: lowest (ky, kx)); branch-free,
+      // since which tap wins is data-dependent
       for (long j = 0; j < c; j++) {
         best[j] = x[t[0] * c + j];
-        where[j] = t[0];
+        where[j] = 0;
       }
       for (long p = 1; p < count; p++) {
         const float* s = x + t[p] * c;
+        const int tap = static_cast<int>(p);
         for (long j = 0; j < c; j++) {
-          if (s[j] > best[j]) {
-            best[j] = s[j];
-            where[j] = t[p];
-          }
+          const bool more = s[j] > best[j];
+          where[j] = more ? tap : where[j];
+          best[j] = more ? s[j] : best[j];
         }
       }
-      for (long j = 0; j < c; j++) dx[where[j] * c + j] += d[j];
+      for (long j = 0; j < c; j++) dx[t[where[j]] * c + j] += d[j];
     });
   });
 }
