@@ -1,9 +1,11 @@
 // Convolutions lowered onto im2col / col2im and the (fused) matrix products: conv2d, grouped conv, conv2dTranspose.
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { isRecording } from '../autograd/tape.js';
+import { backend } from '../backend/registry.js';
 import type { ActivationOp, Window2D } from '../backend/backend.js';
 import { formatShape } from '../tensor/shape.js';
 import { defineOp, type Op } from './define.js';
-import { castTo, reshape, transpose } from './layout.js';
+import { castTo, concat, reshape, transpose } from './layout.js';
 import { add } from './arithmetic.js';
 import { dense, matmul } from './linalg.js';
 import { applyActivation } from './activation.js';
@@ -61,11 +63,18 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, options: 
   if (g.outH <= 0 || g.outW <= 0) {
     throw new Error(`conv2d: a ${kh}x${kw} window (dilation ${options.dilation.join('x')}) does not fit an input of shape ${formatShape(x.shape)} with '${options.padding}' padding`);
   }
-  const cols = im2col(castTo(x, kernel.dtype), g);
   const activation = options.activation ?? 'linear';
+  const perImage = g.outH * g.outW * kh * kw * cg * groups;
+  if (groups === 1 && !isRecording() && g.n > 1 && g.n * perImage > CHUNK_FLOATS) {
+    return inChunks(castTo(x, kernel.dtype), Math.max(1, Math.floor(CHUNK_FLOATS / perImage)), (xb) =>
+      conv2d(xb, kernel, bias, options));
+  }
+  const cols = im2col(castTo(x, kernel.dtype), g);
   let y: Tensor;
   if (groups === 1) {
     y = dense(cols, reshape(kernel, [kh * kw * cg, f]), bias, activation, options.alpha);
+    // NOTE: with no tape, nothing else holds the columns: their buffer serves the next chunk or layer.
+    if (!isRecording()) backend().recycle?.([cols.data]);
   } else {
     const m = cols.shape[0];
     const fg = f / groups;
@@ -76,6 +85,26 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, options: 
     y = activation === 'linear' ? biased : applyActivation(activation, biased, options.alpha);
   }
   return reshape(y, [g.n, g.outH, g.outW, f]);
+}
+
+/** Unfolded windows per inference chunk (8 MB of float32): the columns stay in cache and their buffer is reused. */
+const CHUNK_FLOATS = 1 << 21;
+
+/**
+ * Inference only (nothing records gradients): runs f on views of `per` images at a time and joins the results,
+ * handing each chunk's intermediates back to the backend, so a large batch never materializes all its columns.
+ */
+function inChunks(x: Tensor, per: number, f: (xb: Tensor) => Tensor): Tensor {
+  const n = x.shape[0];
+  const size = x.size / n;
+  const parts: Tensor[] = [];
+  for (let b0 = 0; b0 < n; b0 += per) {
+    const b1 = Math.min(n, b0 + per);
+    parts.push(f(new Tensor(x.data.subarray(b0 * size, b1 * size), [b1 - b0, ...x.shape.slice(1)], x.dtype)));
+  }
+  const y = concat(parts, 0);
+  backend().recycle?.(parts.map((p) => p.data));
+  return y;
 }
 
 export interface Conv2DTransposeOptions extends WindowSpec {
