@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { zeros } from '../../src/tensor/creation.js';
 import '../../src/ops/index.js';
-import { mean } from '../../src/ops/index.js';
+import { mean, sum } from '../../src/ops/index.js';
+import { noGrad } from '../../src/autograd/tape.js';
+import { valueAndGrads } from '../../src/autograd/gradients.js';
 import {
   AveragePooling1D, AveragePooling2D, BatchNormalization, Conv1D, Conv2D, Conv2DTranspose, Cropping2D, DepthwiseConv2D, GlobalAveragePooling1D,
   GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Input, type Layer, MaxPooling1D, MaxPooling2D, Rescaling, SeparableConv2D,
@@ -14,7 +16,7 @@ import { lookupSerializable } from '../../src/saving/registry.js';
 import { L1L2 } from '../../src/regularizers/index.js';
 import { setRandomSeed } from '../../src/random/rng.js';
 import { describeEachBackend } from '../helpers/each_backend.js';
-import { randF64 } from '../helpers/gradcheck.js';
+import { assertClose, randF64 } from '../helpers/gradcheck.js';
 import { assertConfigRoundTrip, layerGradcheck, trainingStep, values } from './harness.js';
 
 function randF32(shape: number[], seed: number): Tensor {
@@ -106,6 +108,20 @@ describeEachBackend('conv layers: training', () => {
       [new Conv2D(2, 2, { dataFormat: 'channels_first', dtype: 'float64' }), [1, 2, 3, 3]],
     ];
     cases.forEach(([layer, shape], i) => layerGradcheck(layer, randF64(shape, 100 + i), { atol: 1e-5, rtol: 1e-4 }));
+  });
+
+  it('inference on a large batch (run in chunks of images) equals the recorded whole-batch result', () => {
+    setRandomSeed(8);
+    const layer = new Conv2D(8, 3, { padding: 'same', activation: 'relu', biasInitializer: 'glorot_uniform' });
+    const x = randF32([120, 28, 28, 3], 9);  // 120 x 784 x 27 window values: above the 2M-float chunk size
+    const chunked = noGrad(() => layer.apply(x));
+    let whole: Tensor | null = null;
+    valueAndGrads(() => {
+      whole = layer.apply(x);
+      return sum(whole);
+    }, [layer.kernel!]);
+    assert.deepEqual(chunked.shape, [120, 28, 28, 8]);
+    assertClose(chunked.dataSync(), (whole as unknown as Tensor).dataSync(), 1e-6, 1e-6, 'chunked vs whole batch');
   });
 
   it('one SGD step moves every trainable conv weight', () => {
