@@ -161,6 +161,19 @@ describeEachBackend('conv layers: training', () => {
   });
 });
 
+describe('Rescaling', () => {
+  it('scales by a number or per channel, casting integer inputs, with an error naming the layer on a channel mismatch', () => {
+    const x = new Tensor(Uint8Array.from([0, 255, 51, 102, 0, 255]), [3, 2], 'uint8');
+    assert.deepEqual(values(new Rescaling(1 / 255).apply(x)).map((v) => Math.round(v * 1000) / 1000), [0, 1, 0.2, 0.4, 0, 1]);
+    const perChannel = new Rescaling({ scale: [1, 2], offset: [0, -1], name: 'resc' });
+    assert.deepEqual(values(perChannel.apply(x)), [0, 509, 51, 203, 0, 509]);
+    assert.equal(perChannel.apply(x).dtype, 'float32');
+    assertConfigRoundTrip(perChannel, Rescaling);
+    assert.throws(() => perChannel.apply(zeros([2, 3])), /Rescaling "resc": expected input with 2 channels \(last dimension\) for per-channel scale\/offset, received shape \[2, 3\]/);
+    assert.throws(() => new Rescaling(Number.NaN, { name: 'bad' }), /Rescaling "bad": expected scale to be a finite number/);
+  });
+});
+
 describe('conv layers: initializer fans and errors', () => {
   it('conv kernels use the receptive field in their fans (Keras compute_fans)', () => {
     setRandomSeed(6);
