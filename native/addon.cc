@@ -14,6 +14,7 @@
 #include "threadpool.h"
 
 void registerTrainingBindings(Napi::Env env, Napi::Object exports);  // addon_train.cc
+void registerConvBindings(Napi::Env env, Napi::Object exports);      // addon_conv.cc
 
 namespace {
 
@@ -185,6 +186,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmaxGrad", Napi::Function::New(env, SoftmaxGrad));
   exports.Set("numThreads", Napi::Function::New(env, NumThreads));
   registerTrainingBindings(env, exports);
+  registerConvBindings(env, exports);
 #if defined(__AVX512F__)
   exports.Set("simd", Napi::String::New(env, "avx512"));
 #elif defined(__AVX2__)

@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "layerwise",
-      "sources": ["addon.cc", "addon_train.cc", "batchnorm.cc", "dense.cc", "gemm.cc", "kernels.cc", "optimizer.cc"],
+      "sources": ["addon.cc", "addon_train.cc", "addon_conv.cc", "conv.cc", "batchnorm.cc", "dense.cc", "gemm.cc", "kernels.cc", "optimizer.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

@@ -88,6 +88,22 @@ export interface OptimizerUpdate {
   flags?: Record<string, boolean>;
 }
 
+/**
+ * A 2-D sliding window over channels-last input [n, h, w, c] producing [n, outH, outW, ...]: the window at output
+ * (oy, ox) reads rows oy * strideH - padTop + ky * dilationH (ky < kh), and likewise for columns; positions outside
+ * the input read as padding (zero for im2col, ignored by pooling). Conv1D and pooling 1D use h = kh = 1.
+ */
+export interface Window2D {
+  n: number; h: number; w: number; c: number;
+  kh: number; kw: number;
+  strideH: number; strideW: number;
+  dilationH: number; dilationW: number;
+  padTop: number; padLeft: number;
+  outH: number; outW: number;
+}
+
+export type PoolKind = 'max' | 'avg';
+
 export interface Backend {
   readonly name: 'reference' | 'native';
 
@@ -138,6 +154,17 @@ export interface Backend {
   oneHot(indices: RawTensor, depth: number, dtype: DType): RawTensor;
   /** Pads with `value`; paddings[i] = [before, after]. */
   pad(x: RawTensor, paddings: readonly (readonly [number, number])[], value: number): RawTensor;
+  /** Unfolds the windows of x [n, h, w, c] into rows: [n * outH * outW, kh * kw * c], columns ordered (ky, kx, c). */
+  im2col(x: RawTensor, g: Window2D): RawTensor;
+  /** The adjoint of im2col: sums each row of cols [n * outH * outW, kh * kw * c] back into [n, h, w, c]. */
+  col2im(cols: RawTensor, g: Window2D): RawTensor;
+  /**
+   * Pooling of x [n, h, w, c] over each window to [n, outH, outW, c]; padded positions are left out (max over the
+   * valid inputs; average divides by the count of valid inputs, as TensorFlow does).
+   */
+  pool2d(x: RawTensor, g: Window2D, kind: PoolKind): RawTensor;
+  /** The vjp of pool2d: dy [n, outH, outW, c] to dx [n, h, w, c] (max: to the first maximum of each window). */
+  pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind): RawTensor;
   /**
    * In place, for each pair: target = target * momentum + value * (1 - momentum) in float32 (each product
    * rounded, then the sum), as Keras updates the moving statistics of batch normalization.

@@ -12,6 +12,7 @@ import { batchOffsets, broadcastStrides } from './reference/indexing.js';
 import { referenceBackend as ref } from './reference/index.js';
 import { setDefaultResolver } from './registry.js';
 import { alloc, recycle } from './native_alloc.js';
+import { nativeConvKernels } from './native_conv.js';
 
 export { setPoisonOutputs } from './native_alloc.js';
 
@@ -37,6 +38,10 @@ interface Addon {
   scaleShift(x: Float32Array, scale: Float32Array, shift: Float32Array, rows: number, c: number, y: Float32Array): void;
   movingAverage(targets: Float32Array[], values: Float32Array[], momentum: number): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
+  im2col(x: Float32Array, cols: Float32Array, window: Float64Array): void;
+  col2im(cols: Float32Array, x: Float32Array, window: Float64Array): void;
+  pool2d(x: Float32Array, y: Float32Array, window: Float64Array, kind: number): void;
+  pool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, window: Float64Array, kind: number): void;
   numThreads(): number;
   simd: string;
 }
@@ -102,6 +107,10 @@ function loadAddon(): { addon: Addon | null; error: string } {
   }
   const from = dirname(fileURLToPath(import.meta.url));
   return { addon: null, error: `no native/build/Release/layerwise.node in ${from} or its parents (build it with \`npm install\` or \`node scripts/build-native.mjs\`)` };
+}
+
+function convKernels(L: Addon): Pick<Backend, 'im2col' | 'col2im' | 'pool2d' | 'pool2dGrad'> {
+  return nativeConvKernels(L, ref);
 }
 
 function makeNativeBackend(L: Addon): Backend {
@@ -313,6 +322,7 @@ function makeNativeBackend(L: Addon): Backend {
     scatterAdd: ref.scatterAdd,
     oneHot: ref.oneHot,
     pad: ref.pad,
+    ...convKernels(L),
     movingAverage: (targets: Float32Array[], values: Float32Array[], momentum: number) => L.movingAverage(targets, values, momentum),
     optimizerUpdate,
     recycle,

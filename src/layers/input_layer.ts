@@ -45,10 +45,18 @@ export class InputLayer extends Layer {
 }
 registerSerializable('layer', InputLayer);
 
+export interface InputArgs { shape?: SymbolicShape; batchShape?: SymbolicShape; batchSize?: number; name?: string; dtype?: DType }
+
+/** Input(...) called as a function (Keras) or with `new` (as in `new layers.Input({ shape })` inside a Sequential list). */
+export interface InputFunction {
+  (args: InputArgs): SymbolicTensor;
+  new (args: InputArgs): SymbolicTensor;
+}
+
 /**
  * A symbolic input for the functional API.
  * @example const x = Input({ shape: [28, 28] }); const y = new layers.Flatten().apply(x);
  */
-export function Input(args: { shape?: SymbolicShape; batchShape?: SymbolicShape; batchSize?: number; name?: string; dtype?: DType }): SymbolicTensor {
+export const Input = function Input(args: InputArgs): SymbolicTensor {
   return new InputLayer(args).output;
-}
+} as InputFunction;

@@ -22,7 +22,7 @@ export class Sequential extends Model {
   private stack: Layer[] = [];
   private inputLayer: InputLayer | null = null;
 
-  constructor(layers: Layer[] = [], args: SequentialArgs = {}) {
+  constructor(layers: (Layer | SymbolicTensor)[] = [], args: SequentialArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
     for (const l of layers) this.add(l);
   }

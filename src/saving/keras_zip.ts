@@ -2,6 +2,7 @@
 import { inflateSync, zipSync, type Zippable } from 'fflate';
 import { loadBudget } from './budget.js';
 import { checkZip, crc32, type ZipEntry } from './zip_check.js';
+import { parsePythonJson } from './python_json.js';
 
 /** The three members of a .keras file. */
 export interface KerasArchive {
@@ -35,7 +36,7 @@ function extract(bytes: Uint8Array, entry: ZipEntry, label: string): Uint8Array 
 function parseJson(bytes: Uint8Array, entry: string, label: string): Record<string, any> {
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    v = parsePythonJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (err) {
     throw new Error(`${label}: ${entry} is not valid JSON (${(err as Error).message})`);
   }

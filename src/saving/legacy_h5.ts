@@ -4,6 +4,7 @@ import type { Variable } from '../autograd/variable.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { attrString, attrStrings, h5Get, h5Group, readDataset, type H5Group, type H5WriteOp, type StoredArray } from './h5.js';
 import { toTensorFor } from './weights_h5.js';
+import { parsePythonJson } from './python_json.js';
 
 /** Keras splits a list attribute in pieces when it exceeds the HDF5 object header limit (64 KiB). */
 const HDF5_OBJECT_HEADER_LIMIT = 64512;
@@ -22,7 +23,7 @@ function parseJsonAttr(root: H5Group, name: string, label: string): Record<strin
   const text = attrString(root, name, label);
   if (text === null) return null;
   try {
-    const v = JSON.parse(text) as unknown;
+    const v = parsePythonJson(text);
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
     return v as Record<string, any>;
   } catch (err) {

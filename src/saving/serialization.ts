@@ -90,7 +90,9 @@ function prepareLayerConfig(entry: Record<string, any>, label: string, allowance
   }
   for (const key of Object.keys(config)) {
     if (!ACTIVATION_KEYS.has(key) || config[key] === null || config[key] === undefined) continue;
-    const name = activationName(config[key]);
+    let name = activationName(config[key]);
+    // NOTE: tf.nn.softmax serializes as 'softmax_v2' in tf.keras 2 files; it is Keras' softmax.
+    if (name === 'softmax_v2') name = config[key] = 'softmax';
     if (name === null) throw new Error(`${label}: layer "${layerName}" has an unreadable ${key} ${JSON.stringify(config[key]).slice(0, 100)}`);
     const custom = customActivations.get(name);
     if (custom) config[key] = custom;

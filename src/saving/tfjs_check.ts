@@ -1,6 +1,7 @@
 // TensorFlow.js model.json checks and shard decoding, on bytes (browser-safe): shard paths, dtypes, shapes and
 // byte counts are checked before anything is allocated; where the bytes come from (files, URLs) is the caller's.
 import type { H5Data } from './h5_types.js';
+import { parsePythonJson } from './python_json.js';
 
 /** A decoded weight (the same shape as h5.ts' StoredArray). */
 export interface TfjsStored {
@@ -52,7 +53,7 @@ export function parseTfjsModelJson(text: string, label: string): { json: TfjsMod
   if (text.length > MAX_MODEL_JSON_BYTES) throw new Error(`${label}: model.json is ${text.length} bytes, more than ${MAX_MODEL_JSON_BYTES}`);
   let json: TfjsModelJson;
   try {
-    json = JSON.parse(text) as TfjsModelJson;
+    json = parsePythonJson(text) as TfjsModelJson;
   } catch (err) {
     throw new Error(`${label}: not valid JSON (${(err as Error).message})`);
   }

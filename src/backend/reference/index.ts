@@ -7,6 +7,7 @@ import { denseGrad } from './dense.js';
 import { batchNorm, batchNormGrad, scaleShift } from './batchnorm.js';
 import { concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './layout.js';
 import { movingAverage, optimizerUpdate } from './optimizer.js';
+import { col2im, im2col, pool2d, pool2dGrad } from './conv.js';
 
 export const referenceBackend: Backend = {
   name: 'reference',
@@ -31,6 +32,10 @@ export const referenceBackend: Backend = {
   scatterAdd,
   oneHot,
   pad,
+  im2col,
+  col2im,
+  pool2d,
+  pool2dGrad,
   movingAverage,
   optimizerUpdate,
 };

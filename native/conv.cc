@@ -1,0 +1,183 @@
+// Convolution lowering (im2col / col2im) and pooling kernels: plain loops any compiler vectorizes, one image per task.
+#include "conv.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "threadpool.h"
+
+namespace lw {
+
+namespace {
+
+/** [lo, hi): kernel taps whose input position o * stride - pad + k * dilation lies in [0, size). */
+inline void validTaps(long o, long stride, long pad, long dilation, long k, long size, long* lo, long* hi) {
+  const long start = o * stride - pad;
+  long a = 0;
+  while (a < k && start + a * dilation < 0) a++;
+  long b = k;
+  while (b > a && start + (b - 1) * dilation >= size) b--;
+  *lo = a;
+  *hi = b;
+}
+
+/** Runs fn(b) for every image b, spread over the thread pool. */
+template <class F>
+void forImages(long n, F fn) {
+  ThreadPool::get().run(static_cast<int>(n), [&](int b) { fn(static_cast<long>(b)); });
+}
+
+/** Calls visit(outIndex, inIndex) for every in-bounds tap of image b: outIndex = output pixel, inIndex = input pixel. */
+template <class F>
+inline void forTaps(const Window2D& g, long b, F visit) {
+  for (long oy = 0; oy < g.outH; oy++) {
+    long ky0, ky1;
+    validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+    for (long ox = 0; ox < g.outW; ox++) {
+      long kx0, kx1;
+      validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+      const long o = (b * g.outH + oy) * g.outW + ox;
+      for (long ky = ky0; ky < ky1; ky++) {
+        const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+        for (long kx = kx0; kx < kx1; kx++) {
+          const long ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+          visit(o, (b * g.h + iy) * g.w + ix, ky * g.kw + kx);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void im2col(const float* x, float* cols, const Window2D& g) {
+  const long k = g.kh * g.kw * g.c;
+  const long c = g.c;
+  forImages(g.n, [&](long b) {
+    for (long oy = 0; oy < g.outH; oy++) {
+      long ky0, ky1;
+      validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+      for (long ox = 0; ox < g.outW; ox++) {
+        long kx0, kx1;
+        validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+        float* row = cols + ((b * g.outH + oy) * g.outW + ox) * k;
+        for (long ky = 0; ky < g.kh; ky++) {
+          float* dst = row + ky * g.kw * c;
+          if (ky < ky0 || ky >= ky1) {  // a kernel row outside the image: padding
+            std::memset(dst, 0, sizeof(float) * g.kw * c);
+            continue;
+          }
+          const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+          const float* src = x + ((b * g.h + iy) * g.w + ox * g.strideW - g.padLeft) * c;
+          if (kx0 > 0) std::memset(dst, 0, sizeof(float) * kx0 * c);
+          if (g.dilationW == 1) {  // the taps of one kernel row are one contiguous run of the input
+            std::memcpy(dst + kx0 * c, src + kx0 * c, sizeof(float) * (kx1 - kx0) * c);
+          } else {
+            for (long kx = kx0; kx < kx1; kx++) std::memcpy(dst + kx * c, src + kx * g.dilationW * c, sizeof(float) * c);
+          }
+          if (kx1 < g.kw) std::memset(dst + kx1 * c, 0, sizeof(float) * (g.kw - kx1) * c);
+        }
+      }
+    }
+  });
+}
+
+void col2im(const float* cols, float* x, const Window2D& g) {
+  const long k = g.kh * g.kw * g.c;
+  forImages(g.n, [&](long b) {
+    std::memset(x + b * g.h * g.w * g.c, 0, sizeof(float) * g.h * g.w * g.c);
+    forTaps(g, b, [&](long o, long i, long tap) {
+      const float* s = cols + o * k + tap * g.c;
+      float* d = x + i * g.c;
+      for (long j = 0; j < g.c; j++) d[j] += s[j];
+    });
+  });
+}
+
+/** Calls fn(o, taps, count) once per output pixel of image b with the input pixel indices of its in-bounds taps. */
+template <class F>
+inline void forWindows(const Window2D& g, long b, std::vector<long>& taps, F fn) {
+  taps.resize(g.kh * g.kw);
+  for (long oy = 0; oy < g.outH; oy++) {
+    long ky0, ky1;
+    validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+    for (long ox = 0; ox < g.outW; ox++) {
+      long kx0, kx1;
+      validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+      long count = 0;
+      for (long ky = ky0; ky < ky1; ky++) {
+        const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+        for (long kx = kx0; kx < kx1; kx++) taps[count++] = (b * g.h + iy) * g.w + ox * g.strideW - g.padLeft + kx * g.dilationW;
+      }
+      fn((b * g.outH + oy) * g.outW + ox, taps.data(), count);
+    }
+  }
+}
+
+void pool2d(const float* x, float* y, const Window2D& g, int kind) {
+  const long c = g.c;
+  forImages(g.n, [&](long b) {
+    std::vector<long> taps;
+    forWindows(g, b, taps, [&](long o, const long* t, long count) {
+      float* d = y + o * c;
+      if (kind == 0) {
+        for (long j = 0; j < c; j++) d[j] = -std::numeric_limits<float>::infinity();
+        for (long p = 0; p < count; p++) {
+          const float* s = x + t[p] * c;
+          // NaN propagates: once d[j] is NaN, no later value replaces it
+          for (long j = 0; j < c; j++) d[j] = (s[j] > d[j] || (s[j] != s[j] && d[j] == d[j])) ? s[j] : d[j];
+        }
+      } else {
+        for (long j = 0; j < c; j++) d[j] = 0.0f;
+        for (long p = 0; p < count; p++) {
+          const float* s = x + t[p] * c;
+          for (long j = 0; j < c; j++) d[j] += s[j];
+        }
+        const float inv = 1.0f / static_cast<float>(count > 0 ? count : 1);
+        for (long j = 0; j < c; j++) d[j] *= inv;
+      }
+    });
+  });
+}
+
+void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, int kind) {
+  const long c = g.c;
+  forImages(g.n, [&](long b) {
+    std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
+    std::vector<long> taps;
+    std::vector<float> best(c);
+    std::vector<int> where(c);
+    forWindows(g, b, taps, [&](long o, const long* t, long count) {
+      const float* d = dy + o * c;
+      if (count == 0) return;
+      if (kind == 1) {
+        const float inv = 1.0f / static_cast<float>(count);
+        for (long p = 0; p < count; p++) {
+          float* s = dx + t[p] * c;
+          for (long j = 0; j < c; j++) s[j] += d[j] * inv;
+        }
+        return;
+      }
+      // the first position holding each channel's maximum takes the gradient (ties: lowest (ky, kx)); branch-free,
+      // since which tap wins is data-dependent
+      for (long j = 0; j < c; j++) {
+        best[j] = x[t[0] * c + j];
+        where[j] = 0;
+      }
+      for (long p = 1; p < count; p++) {
+        const float* s = x + t[p] * c;
+        const int tap = static_cast<int>(p);
+        for (long j = 0; j < c; j++) {
+          const bool more = s[j] > best[j];
+          where[j] = more ? tap : where[j];
+          best[j] = more ? s[j] : best[j];
+        }
+      }
+      for (long j = 0; j < c; j++) dx[t[where[j]] * c + j] += d[j];
+    });
+  });
+}
+
+}  // namespace lw

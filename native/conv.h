@@ -1,0 +1,20 @@
+// Convolution lowering and pooling over channels-last windows (ISA-neutral plain loops, threaded over images).
+#pragma once
+
+namespace lw {
+
+/** A 2-D window over [n, h, w, c] input giving [n, outH, outW, ...] (see Window2D in src/backend/backend.ts). */
+struct Window2D {
+  long n, h, w, c, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW;
+};
+
+/** cols[n * outH * outW, kh * kw * c] = the windows of x (zeros where they leave the input). */
+void im2col(const float* x, float* cols, const Window2D& g);
+/** x[n, h, w, c] = the sum of each column entry into the input position it came from (x is overwritten). */
+void col2im(const float* cols, float* x, const Window2D& g);
+/** y[n, outH, outW, c] = max (kind 0) or mean (kind 1) over the in-bounds positions of each window. */
+void pool2d(const float* x, float* y, const Window2D& g, int kind);
+/** dx[n, h, w, c] from dy: max routes to the first maximum of each window, mean spreads over its in-bounds positions. */
+void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, int kind);
+
+}  // namespace lw

@@ -1,0 +1,59 @@
+// Native conv lowering and pooling (native/conv.cc): im2col, col2im, pool2d and its gradient on float32 data;
+// anything else (float64, mismatched shapes) runs on the reference, which also owns the error messages.
+import type { Backend, PoolKind, RawTensor, Window2D } from './backend.js';
+import { alloc } from './native_alloc.js';
+
+interface ConvAddon {
+  im2col(x: Float32Array, cols: Float32Array, window: Float64Array): void;
+  col2im(cols: Float32Array, x: Float32Array, window: Float64Array): void;
+  pool2d(x: Float32Array, y: Float32Array, window: Float64Array, kind: number): void;
+  pool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, window: Float64Array, kind: number): void;
+}
+
+const KIND: Record<PoolKind, number> = { max: 0, avg: 1 };
+
+function windowArray(g: Window2D): Float64Array {
+  return Float64Array.of(g.n, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW);
+}
+
+function isF32(x: RawTensor): x is RawTensor & { data: Float32Array } {
+  return x.dtype === 'float32' && x.data instanceof Float32Array;
+}
+
+function fitsInput(x: RawTensor, g: Window2D): boolean {
+  const [n, h, w, c] = x.shape;
+  return x.shape.length === 4 && n === g.n && h === g.h && w === g.w && c === g.c;
+}
+
+export function nativeConvKernels(L: ConvAddon, ref: Backend): Pick<Backend, 'im2col' | 'col2im' | 'pool2d' | 'pool2dGrad'> {
+  return {
+    im2col(x: RawTensor, g: Window2D): RawTensor {
+      if (!isF32(x) || !fitsInput(x, g)) return ref.im2col(x, g);
+      const rows = g.n * g.outH * g.outW;
+      const k = g.kh * g.kw * g.c;
+      const out = alloc(rows * k);
+      L.im2col(x.data, out, windowArray(g));
+      return { data: out, shape: [rows, k], dtype: 'float32' };
+    },
+    col2im(cols: RawTensor, g: Window2D): RawTensor {
+      const rows = g.n * g.outH * g.outW;
+      const k = g.kh * g.kw * g.c;
+      if (!isF32(cols) || cols.shape.length !== 2 || cols.shape[0] !== rows || cols.shape[1] !== k) return ref.col2im(cols, g);
+      const out = alloc(g.n * g.h * g.w * g.c);
+      L.col2im(cols.data, out, windowArray(g));
+      return { data: out, shape: [g.n, g.h, g.w, g.c], dtype: 'float32' };
+    },
+    pool2d(x: RawTensor, g: Window2D, kind: PoolKind): RawTensor {
+      if (!isF32(x) || !fitsInput(x, g)) return ref.pool2d(x, g, kind);
+      const out = alloc(g.n * g.outH * g.outW * g.c);
+      L.pool2d(x.data, out, windowArray(g), KIND[kind]);
+      return { data: out, shape: [g.n, g.outH, g.outW, g.c], dtype: 'float32' };
+    },
+    pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind): RawTensor {
+      if (!isF32(x) || !isF32(dy) || !fitsInput(x, g) || dy.data.length !== g.n * g.outH * g.outW * g.c) return ref.pool2dGrad(x, dy, g, kind);
+      const dx = alloc(x.data.length);
+      L.pool2dGrad(x.data, dy.data, dx, windowArray(g), KIND[kind]);
+      return { data: dx, shape: [...x.shape], dtype: 'float32' };
+    },
+  };
+}
