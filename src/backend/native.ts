@@ -1,8 +1,4 @@
 // The native CPU backend: float32 kernels in a C++ addon (native/), everything else delegated to the reference.
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type {
   ActivationOp, Backend, BatchNormGrads, BatchNormResult, BinaryOp, DenseGradOptions, DenseGrads, MatmulOptions, OptimizerUpdate, RawTensor, ReduceOp, UnaryOp, UnaryParams,
 } from './backend.js';
@@ -12,6 +8,7 @@ import { batchOffsets, broadcastStrides } from './reference/indexing.js';
 import { referenceBackend as ref } from './reference/index.js';
 import { setDefaultResolver } from './registry.js';
 import { alloc, recycle } from './native_alloc.js';
+import { loadAddon } from './native_load.js';
 
 export { setPoisonOutputs } from './native_alloc.js';
 
@@ -73,35 +70,6 @@ function binaryDims(sa: readonly number[], sb: readonly number[], shape: readonl
 
 function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
   return x.dtype === 'float32' && x.data instanceof Float32Array;
-}
-
-/** Where the addon may be: LAYERWISE_NATIVE_ADDON, else native/build/Release/ in an ancestor of this file. */
-function addonCandidates(): string[] {
-  const out: string[] = [];
-  if (process.env.LAYERWISE_NATIVE_ADDON) out.push(process.env.LAYERWISE_NATIVE_ADDON);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    out.push(join(dir, 'native', 'build', 'Release', 'layerwise.node'));
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return out;
-}
-
-function loadAddon(): { addon: Addon | null; error: string } {
-  const require = createRequire(import.meta.url);
-  const tried = addonCandidates();
-  for (const path of tried) {
-    if (!existsSync(path)) continue;
-    try {
-      return { addon: require(path) as Addon, error: '' };
-    } catch (e) {
-      return { addon: null, error: `${path}: ${(e as Error).message}` };
-    }
-  }
-  const from = dirname(fileURLToPath(import.meta.url));
-  return { addon: null, error: `no native/build/Release/layerwise.node in ${from} or its parents (build it with \`npm install\` or \`node scripts/build-native.mjs\`)` };
 }
 
 function makeNativeBackend(L: Addon): Backend {
@@ -325,7 +293,7 @@ let warned = false;
 /** The native backend, or null (with the load error) when its addon is missing or fails to load. */
 export function loadNativeBackend(): { backend: Backend | null; error: string } {
   if (!loaded) {
-    const { addon, error } = loadAddon();
+    const { addon, error } = loadAddon<Addon>();
     loaded = { backend: addon ? makeNativeBackend(addon) : null, error, addon };
   }
   return { backend: loaded.backend, error: loaded.error };
