@@ -35,10 +35,16 @@ interface Addon {
   movingAverage(targets: Float32Array[], values: Float32Array[], momentum: number): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
   numThreads(): number;
-  simd: string;
+  /** The active instruction-set path; setIsa switches it (throws naming the CPU's features if unsupported). */
+  isa(): string;
+  setIsa(name: string): void;
+  /** Comma-separated paths this CPU runs, best first, e.g. 'avx512,avx2,baseline'. */
+  supportedIsas: string;
+  cpu: string;
+  cpuFeatures: string;
 }
 
-// Codes shared with native/simd.h (Act) and native/kernels.h (UnaryKind, BinaryKind, ReduceKind, OptKind).
+// Codes shared with native/ops.h (Act and native/kernels.h (UnaryKind, BinaryKind, ReduceKind, OptKind).
 const ACT: Record<ActivationOp, number> = {
   linear: 0, relu: 1, relu6: 2, leakyRelu: 3, elu: 4, selu: 5, sigmoid: 6, tanh: 7, softplus: 8,
 };
@@ -299,11 +305,36 @@ export function loadNativeBackend(): { backend: Backend | null; error: string } 
   return { backend: loaded.backend, error: loaded.error };
 }
 
-/** Threads the native kernels use and their SIMD level, or null when the addon is not loaded. */
-export function nativeInfo(): { threads: number; simd: string } | null {
+/** What the native kernels run on, or null when the addon is not loaded. */
+export interface NativeInfo {
+  /** Threads of the kernel pool, the caller included. */
+  threads: number;
+  /** The active instruction-set path: 'avx512', 'avx2' or 'baseline'. */
+  isa: string;
+  /** The paths this CPU can run, best first. */
+  supportedIsas: string[];
+  /** The CPU's model (cpuid brand string, else /proc/cpuinfo) and the features the dispatch looked at. */
+  cpu: string;
+  cpuFeatures: string;
+}
+
+export function nativeInfo(): NativeInfo | null {
   loadNativeBackend();
   const L = loaded?.addon;
-  return L ? { threads: L.numThreads(), simd: L.simd } : null;
+  if (!L) return null;
+  return { threads: L.numThreads(), isa: L.isa(), supportedIsas: L.supportedIsas.split(','), cpu: L.cpu, cpuFeatures: L.cpuFeatures };
+}
+
+/**
+ * Switches the native kernels to another instruction-set path for every later op (tests run their suite once per
+ * path). Throws, naming the CPU's features, when this CPU cannot run it; returns false without an addon.
+ */
+export function setNativeIsa(isa: string): boolean {
+  loadNativeBackend();
+  const L = loaded?.addon;
+  if (!L) return false;
+  L.setIsa(isa);
+  return true;
 }
 
 // Importing this module makes native the default backend when its addon loads (LAYERWISE_BACKEND=reference
@@ -311,6 +342,8 @@ export function nativeInfo(): { threads: number; simd: string } | null {
 setDefaultResolver(() => {
   const { backend, error } = loadNativeBackend();
   if (backend) return backend;
+  // A forced instruction set the CPU lacks is the user's explicit request: fail loudly instead of falling back.
+  if (process.env.LAYERWISE_ISA && error.includes('LAYERWISE_ISA=')) throw new Error(`layerwise: ${error}`);
   if (!warned) {
     warned = true;
     console.warn(`layerwise: native backend unavailable (${error}); using the reference backend (pure TypeScript, slower).`);
