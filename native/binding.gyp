@@ -23,7 +23,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "ldflags": ["-pthread"],
       "conditions": [
-        ["target_arch=='x64'", {"dependencies": ["isa_avx2", "isa_avx512"]}]
+        ["target_arch=='x64'", {"dependencies": ["isa_avx2", "isa_avx512"]}],
+        ["target_arch=='arm64'", {"sources": ["isa/neon/kernels.cc"]}]
       ]
     }
   ],

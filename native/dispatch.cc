@@ -10,6 +10,10 @@
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
 #endif
+#if defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 namespace lw {
 namespace {
@@ -31,6 +35,16 @@ bool hasAvx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+/** ASIMD is mandatory on AArch64; Linux still reports it (HWCAP_ASIMD), so trust the kernel where it can say. */
+bool hasAsimd() {
+#if defined(__linux__)
+  return (getauxval(AT_HWCAP) & HWCAP_ASIMD) != 0;
+#else
+  return true;
+#endif
+}
+#endif
 bool always() { return true; }
 
 // Best first.
@@ -38,6 +52,9 @@ const IsaRow kIsas[] = {
 #if defined(__x86_64__) || defined(_M_X64)
     {"avx512", avx512::kernels, hasAvx512},
     {"avx2", avx2::kernels, hasAvx2},
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+    {"neon", neon::kernels, hasAsimd},
 #endif
     {"baseline", baseline::kernels, always},
 };
@@ -103,6 +120,8 @@ const char* cpuFeatures() {
     LW_FEATURE("sse2") LW_FEATURE("sse4.2") LW_FEATURE("avx") LW_FEATURE("avx2") LW_FEATURE("fma")
     LW_FEATURE("avx512f") LW_FEATURE("avx512dq") LW_FEATURE("avx512bw") LW_FEATURE("avx512vl")
 #undef LW_FEATURE
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    if (hasAsimd()) f = "asimd";
 #else
     f = "portable baseline only";
 #endif

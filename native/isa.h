@@ -70,5 +70,8 @@ namespace baseline { const IsaKernels& kernels(); }
 namespace avx2 { const IsaKernels& kernels(); }
 namespace avx512 { const IsaKernels& kernels(); }
 #endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+namespace neon { const IsaKernels& kernels(); }
+#endif
 
 }  // namespace lw
