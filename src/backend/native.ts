@@ -10,7 +10,7 @@ import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
 import { batchOffsets, broadcastStrides } from './reference/indexing.js';
 import { referenceBackend as ref } from './reference/index.js';
-import { setDefaultResolver } from './registry.js';
+import { registerBackendInfo, setDefaultResolver } from './registry.js';
 import { alloc, recycle } from './native_alloc.js';
 
 export { setPoisonOutputs } from './native_alloc.js';
@@ -368,6 +368,11 @@ export function setNativeIsa(isa: string): boolean {
   L.setIsa(isa);
   return true;
 }
+
+registerBackendInfo('native', () => {
+  const info = nativeInfo();
+  return info ? { isa: info.isa, threads: info.threads, cpu: info.cpu } : null;
+}, () => nativeInfo()?.cpu ?? null);
 
 // Importing this module makes native the default backend when its addon loads (LAYERWISE_BACKEND=reference
 // forces the reference); otherwise layerwise warns once and runs on the reference backend.
