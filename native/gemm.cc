@@ -78,15 +78,22 @@ void gemmBlock(long m0, long m1, long n0, long n1, long K, const float* A, long 
       if (!direct) packB(g, B, rsb, csb, pc, kc, jc, nc, bufB);
       for (long ic = m0; ic < m1; ic += MC) {
         const long mc = std::min(MC, m1 - ic);
-        for (long ir = 0; ir < mc; ir += g.mr) {
-          const long mr = std::min(g.mr, mc - ir);
-          for (long jr = 0; jr < nc; jr += g.nr) {
-            const long w = std::min(g.nr, nc - jr);
-            const float* bp = direct ? B + pc * rsb + jc + jr : bufB + jr * kc;
-            const long ldb = direct ? rsb : roundUp(w, g.pad);
-            g.run(kc, A + (ic + ir) * rsa + pc * csa, rsa, csa, bp, ldb, C + (ic + ir) * ldc + jc + jr, ldc, mr, w,
-                  accumulate, last, ep, jc + jr);
-          }
+        auto tile = [&](long ir, long jr) {
+          const long mr = std::min(g.mr, mc - ir), w = std::min(g.nr, nc - jr);
+          const float* bp = direct ? B + pc * rsb + jc + jr : bufB + jr * kc;
+          const long ldb = direct ? rsb : roundUp(w, g.pad);
+          g.run(kc, A + (ic + ir) * rsa + pc * csa, rsa, csa, bp, ldb, C + (ic + ir) * ldc + jc + jr, ldc, mr, w,
+                accumulate, last, ep, jc + jr);
+        };
+        if (direct) {
+          for (long ir = 0; ir < mc; ir += g.mr)
+            for (long jr = 0; jr < nc; jr += g.nr) tile(ir, jr);
+        } else {
+          // BLIS order on packed B: one B micro-panel (kc x NR, L1/L2) meets every A row panel of the block (L2)
+          // instead of each A panel streaming the whole B block from L3. Paired A/B against OpenBLAS in one process
+          // (1 thread, busy shared host): 2048^3 0.45-0.53x -> 0.85-0.87x on AVX-512, 0.61-0.71x -> 0.81x on AVX2.
+          for (long jr = 0; jr < nc; jr += g.nr)
+            for (long ir = 0; ir < mc; ir += g.mr) tile(ir, jr);
         }
       }
     }

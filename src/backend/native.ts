@@ -6,7 +6,7 @@ import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
 import { batchOffsets, broadcastStrides } from './reference/indexing.js';
 import { referenceBackend as ref } from './reference/index.js';
-import { setDefaultResolver } from './registry.js';
+import { registerBackendInfo, setDefaultResolver } from './registry.js';
 import { alloc, recycle } from './native_alloc.js';
 import { loadAddon } from './native_load.js';
 
@@ -336,6 +336,11 @@ export function setNativeIsa(isa: string): boolean {
   L.setIsa(isa);
   return true;
 }
+
+registerBackendInfo('native', () => {
+  const info = nativeInfo();
+  return info ? { isa: info.isa, threads: info.threads, cpu: info.cpu } : null;
+}, () => nativeInfo()?.cpu ?? null);
 
 // Importing this module makes native the default backend when its addon loads (LAYERWISE_BACKEND=reference
 // forces the reference); otherwise layerwise warns once and runs on the reference backend.
