@@ -309,7 +309,7 @@ export function loadNativeBackend(): { backend: Backend | null; error: string } 
 export interface NativeInfo {
   /** Threads of the kernel pool, the caller included. */
   threads: number;
-  /** The active instruction-set path: 'avx512', 'avx2' or 'baseline'. */
+  /** The active instruction-set path: 'avx512', 'avx2', 'neon' or 'baseline'. */
   isa: string;
   /** The paths this CPU can run, best first. */
   supportedIsas: string[];

@@ -1,10 +1,11 @@
-// Runs a native kernel suite once per instruction-set path this CPU can run (avx512, avx2, baseline on x86-64),
-// switching the addon's kernel table (setNativeIsa) for the duration of each path's suite.
+// Runs a native kernel suite once per instruction-set path this CPU can run (avx512, avx2, baseline on x86-64; neon,
+// baseline on arm64), switching the addon's kernel table (setNativeIsa) for the duration of each path's suite.
 import { after, before, describe } from 'node:test';
 import { nativeInfo, setNativeIsa } from '../../src/backend/native.js';
 
 /** The paths of this architecture's native build, best first. */
-export const ALL_ISAS = process.arch === 'x64' ? ['avx512', 'avx2', 'baseline'] : ['baseline'];
+export const ALL_ISAS = process.arch === 'x64' ? ['avx512', 'avx2', 'baseline']
+  : process.arch === 'arm64' ? ['neon', 'baseline'] : ['baseline'];
 
 /**
  * describe(`${name} [isa]`) for every path this CPU supports. With `reportMissing`, a path the CPU lacks gets one
