@@ -90,6 +90,8 @@ if (/-march=native/.test(gyp)) {
   console.error('layerwise prebuild: native/binding.gyp builds with -march=native, which is not portable; no prebuild is packed.');
   process.exit(0);
 }
+// A fresh set each time: a stale binary left in prebuilds/ would be packed, and loaded before native/build.
+rmSync(outRoot, { recursive: true, force: true });
 const wanted = args.filter((a) => !a.startsWith('-'));
 const archs = wanted.length > 0 ? wanted : ['x64', 'arm64'];
 let failed = false;
@@ -120,10 +122,10 @@ for (const arch of archs) {
     console.log(`layerwise prebuild: linux-${arch} ${kb} KiB in ${((Date.now() - t0) / 1000).toFixed(1)} s${reuse ? ' (reused native/build)' : ''}`);
   } catch (e) {
     failed = true;
-    rmSync(dest, { force: true });
     console.error(`layerwise prebuild: linux-${arch} failed: ${e.message}`);
   } finally {
     if (work) rmSync(work, { recursive: true, force: true });
   }
 }
+if (failed) rmSync(outRoot, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
