@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const native = nativeInfo();
   const cpuModel = native?.cpu ?? cpus()[0]?.model ?? 'unknown CPU';
   // A forced path gets its own result files, so the default run's figures stay beside it.
-  const suffix = process.env.LAYERWISE_ISA && native ? `-${native.isa}` : '';
+  const suffix = `${process.env.LAYERWISE_ISA && native ? `-${native.isa}` : ''}${process.env.BENCH_TAG ? `-${process.env.BENCH_TAG}` : ''}`;
   log(`CPU: ${cpuModel}; layerwise backend: ${getBackend()}${native ? ` (${native.isa}, ${native.threads} threads)` : ''}; ${rounds} rounds (per item, layerwise then PyTorch back to back), one run of ${runSeconds}s per item after warm-up`);
   const data = makeDataset();
   const train: Table = { W1: {}, W2: {}, W3: {} };
@@ -208,7 +208,7 @@ async function main(): Promise<void> {
   }
   log(`PyTorch: ${torchInfo}; median of per-round ratios, train ${WORKLOADS.map((w) => fmtRatio(vsTorch.train[w])).join(' / ')}`);
 
-  for (const be of ['wasm', 'cpu'] as const) {
+  for (const be of process.env.BENCH_SKIP_TFJS === '1' ? [] : ['wasm', 'cpu'] as const) {
     for (const w of WORKLOADS) {
       const peer: Peer = be === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu';
       try {

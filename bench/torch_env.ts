@@ -1,6 +1,7 @@
 // How the bench configures its PyTorch peer for this CPU: OpenBLAS's own core detection unless it is wrong here
 // (an AVX-512 Intel CPU it takes for an older core: force SkylakeX), or unless layerwise is forced to AVX2 on an
-// AVX-512 host (then Haswell, so both sides run AVX2 kernels). Never forces a core the CPU cannot run.
+// AVX-512 host (then Haswell, so both sides run AVX2 kernels; Prescott's SSE kernels for a forced baseline).
+// Never forces a core the CPU cannot run.
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 
@@ -44,6 +45,13 @@ export function torchConfig(layerwiseIsa: string | undefined, hostIsas: readonly
       env: { ...env, OPENBLAS_CORETYPE: 'Haswell' },
       note: `OPENBLAS_CORETYPE=Haswell (AVX2 kernels, to match layerwise forced to avx2 on this AVX-512 host; ` +
         `OpenBLAS alone picks ${detected}: BENCH_TORCH_MATCH_ISA=0 keeps it)`,
+    };
+  }
+  if (layerwiseIsa === 'baseline' && hostIsas.length > 1 && process.env.BENCH_TORCH_MATCH_ISA !== '0') {
+    return {
+      env: { ...env, OPENBLAS_CORETYPE: 'Prescott' },
+      note: `OPENBLAS_CORETYPE=Prescott (SSE kernels, to match layerwise forced to its SSE2 baseline on this ` +
+        `${hostIsas[0]} host; OpenBLAS alone picks ${detected}: BENCH_TORCH_MATCH_ISA=0 keeps it)`,
     };
   }
   const intel = /intel/i.test(cpus()[0]?.model ?? '');

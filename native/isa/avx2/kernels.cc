@@ -13,9 +13,10 @@ namespace {
 #include "../common/gemm_tile.inl"
 #define GEMM_MR 6
 #include "../common/gemm_kernel.inl"
+#include "transpose.inl"
 }  // namespace
 #define ISA_NAME "avx2"
-#define ISA_TRANSPOSE16 nullptr
+#define ISA_TRANSPOSE16 transpose16x16
 #include "../common/table.inl"
 }  // namespace avx2
 }  // namespace lw

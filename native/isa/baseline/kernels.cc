@@ -2,7 +2,6 @@
 // path of other architectures): the shared templates instantiated for 4-lane vector extensions, 6 x 8 GEMM tiles.
 #include "../common/prelude.h"
 
-
 namespace lw {
 namespace baseline {
 namespace {
