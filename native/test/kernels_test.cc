@@ -103,8 +103,9 @@ void testUnary() {
       expect(y.data(), unaryRef(op, x.data(), n, alpha), "unary op=%d n=%ld", op, n);
     }
   }
-  // NaN passes through every op with a smooth formula; exp of +-inf and overflow.
-  const int nanOps[] = {ACT_LEAKY, ACT_ELU, ACT_SELU, ACT_SIGMOID, ACT_TANH, U_EXP, U_EXPM1, U_NEG, U_ABS, U_SQUARE};
+  // NaN: through every smooth op; relu and relu6 give 0 (x > 0 ? x : 0, as the reference). exp of +-inf, overflow.
+  const int nanOps[] = {ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_ELU, ACT_SELU, ACT_SIGMOID, ACT_TANH,
+                        U_EXP, U_EXPM1, U_NEG, U_ABS, U_SQUARE};
   for (int op : nanOps) {
     float x[5] = {NAN, 1.f, -1.f, NAN, 0.5f}, y[5];
     unary(op, x, y, 5, 0.2f);
