@@ -8,11 +8,11 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { elfMachine, expectedIsa, findNpmCli } from './pack_util.js';
+import { elfMachine, expectedIsa, findNpmCli, maxVersion, onPath } from './pack_util.js';
 
 const repo = process.cwd();
 const npmCli = findNpmCli();
-const cross = ['aarch64-linux-gnu-g++'].every((c) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, c))));
+const cross = onPath('aarch64-linux-gnu-g++');
 const skip = process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch)
   ? `packaging test: prebuilds are made for linux-x64/arm64 only (this is ${process.platform}-${process.arch})`
   : !npmCli ? 'packaging test: npm-cli.js not found (set npm_execpath)' : false;
@@ -86,6 +86,25 @@ describe('npm pack, then npm install --ignore-scripts in an empty project', { sk
       assert.equal(elfMachine(path.join(installed, 'linux-arm64', 'layerwise.napi.glibc.node')), 183, 'linux-arm64 prebuild is not an AArch64 ELF');
     } else {
       console.log('# packaging: aarch64-linux-gnu-g++ not found: the linux-arm64 prebuild was not built (apt-get install g++-aarch64-linux-gnu)');
+    }
+  });
+
+  it('the prebuilds are N-API modules needing at most glibc 2.29 and GCC 12\'s libstdc++ (as the README says)', (t) => {
+    const tools: Record<string, string> = { x64: 'objdump', arm64: 'aarch64-linux-gnu-objdump' };
+    const installed = path.join(project, 'node_modules', 'layerwise', 'prebuilds');
+    for (const [arch, tool] of Object.entries(tools)) {
+      const file = path.join(installed, `linux-${arch}`, 'layerwise.napi.glibc.node');
+      if (!existsSync(file) || !onPath(tool)) {
+        t.diagnostic(`linux-${arch}: ${existsSync(file) ? `${tool} not found` : 'not packed'}, symbol versions not checked`);
+        continue;
+      }
+      const dump = spawnSync(tool, ['-T', file], { encoding: 'utf8' });
+      assert.equal(dump.status, 0, show(dump));
+      assert.match(dump.stdout, /\bnapi_register_module_v1\b/, `linux-${arch}: not an N-API module`);
+      const glibc = maxVersion(dump.stdout, 'GLIBC');
+      const glibcxx = maxVersion(dump.stdout, 'GLIBCXX_3.4');
+      assert.ok(glibc > 0 && glibc <= 2029, `linux-${arch} needs GLIBC_${Math.floor(glibc / 1000)}.${glibc % 1000}`);
+      assert.ok(glibcxx <= 30, `linux-${arch} needs GLIBCXX_3.4.${glibcxx}`);
     }
   });
 

@@ -25,3 +25,18 @@ export function expectedIsa(cpuinfo = readFileSync('/proc/cpuinfo', 'utf8'), arc
   if (flags.has('avx2') && flags.has('fma')) return 'avx2';
   return 'baseline';
 }
+
+export function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(path.join(d, cmd)));
+}
+
+/**
+ * The highest version of the symbol versions named `<prefix>_<major>.<minor>` (GLIBC) or `<prefix>.<n>`
+ * (GLIBCXX_3.4) in `objdump -T` output, as major * 1000 + minor (or n); 0 when none. GLIBC_2.29 gives 2029.
+ */
+export function maxVersion(dump: string, prefix: string): number {
+  const re = new RegExp(`\\b${prefix.replace(/\./g, '\\.')}[._](\\d+)(?:\\.(\\d+))?`, 'g');
+  let best = 0;
+  for (const m of dump.matchAll(re)) best = Math.max(best, m[2] === undefined ? Number(m[1]) : Number(m[1]) * 1000 + Number(m[2]));
+  return best;
+}
