@@ -14,6 +14,7 @@ import { batches, OpsModel, type WorkloadName } from './workloads.js';
 import { benchTf } from './tfjs_peer.js';
 import { Rounds, type Cell } from './rounds.js';
 import { TorchPeer, torchInstalled, type TorchCommand } from './torch_peer.js';
+import { torchConfig } from './torch_env.js';
 import { buildSequential, type SequentialBench } from './sequential.js';
 
 const WORKLOADS: WorkloadName[] = ['W1', 'W2', 'W3'];
@@ -88,7 +89,10 @@ const ratio = (a: Cell | undefined, b: Cell | undefined): string => (typeof a ==
 async function main(): Promise<void> {
   const t0 = performance.now();
   const native = nativeInfo();
-  log(`layerwise backend: ${getBackend()}${native ? ` (${native.simd}, ${native.threads} threads)` : ''}; ${rounds} rounds (per item, layerwise then PyTorch back to back), one run of ${runSeconds}s per item after warm-up`);
+  const cpuModel = native?.cpu ?? cpus()[0]?.model ?? 'unknown CPU';
+  // A forced path gets its own result files, so the default run's figures stay beside it.
+  const suffix = `${process.env.LAYERWISE_ISA && native ? `-${native.isa}` : ''}${process.env.BENCH_TAG ? `-${process.env.BENCH_TAG}` : ''}`;
+  log(`CPU: ${cpuModel}; layerwise backend: ${getBackend()}${native ? ` (${native.isa}, ${native.threads} threads)` : ''}; ${rounds} rounds (per item, layerwise then PyTorch back to back), one run of ${runSeconds}s per item after warm-up`);
   const data = makeDataset();
   const train: Table = { W1: {}, W2: {}, W3: {} };
   const predict: Table = { W1: {}, W2: {}, W3: {} };
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
       const xPath = join(dir, 'x.f32');
       const yPath = join(dir, 'y.i32');
       writeDataset(data, xPath, yPath);
-      peer = new TorchPeer(join(root, 'bench', 'torch_bench.py'), xPath, yPath, runSeconds);
+      peer = new TorchPeer(join(root, 'bench', 'torch_bench.py'), xPath, yPath, runSeconds, torchConfig(native?.isa, native?.supportedIsas ?? []));
       try {
         torchInfo = await peer.ready();
         log(`PyTorch server ready: ${torchInfo}`);
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
   }
   log(`PyTorch: ${torchInfo}; median of per-round ratios, train ${WORKLOADS.map((w) => fmtRatio(vsTorch.train[w])).join(' / ')}`);
 
-  for (const be of ['wasm', 'cpu'] as const) {
+  for (const be of process.env.BENCH_SKIP_TFJS === '1' ? [] : ['wasm', 'cpu'] as const) {
     for (const w of WORKLOADS) {
       const peer: Peer = be === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu';
       try {
@@ -221,7 +225,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: { cpus: cpus().length, model: cpuModel, features: native?.cpuFeatures ?? 'unknown', node: process.version },
     layerwise: { backend: getBackend(), ...(native ?? {}), api: 'Sequential (trainOnBatch / predictOnBatch); layerwise-ops: the op/autodiff API' },
     pytorch: torchInfo,
     settings: {
@@ -239,11 +243,12 @@ async function main(): Promise<void> {
   };
   const resDir = join(root, 'bench', 'results');
   mkdirSync(resDir, { recursive: true });
-  writeFileSync(join(resDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resDir, `latest${suffix}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const lines = [
     `# layerwise bench (${results.date})`, '',
-    `Machine: ${results.machine.cpus} x ${results.machine.model}, Node ${process.version}. layerwise backend: ${results.layerwise.backend}` +
-      `${native ? ` (${native.simd}, ${native.threads} threads)` : ''}. PyTorch: ${torchInfo}.`,
+    `Machine: ${results.machine.cpus} x ${results.machine.model} (${results.machine.features}), Node ${process.version}.`,
+    `Every layerwise figure below: backend ${results.layerwise.backend}` +
+      `${native ? `, ISA path ${native.isa} (${native.threads} threads)` : ''}. PyTorch: ${torchInfo}.`,
     'layerwise = the Keras-style Sequential model (trainOnBatch / predictOnBatch); layerwise ops = the same computation',
     'through the op/autodiff API (dense op, moments, backend().optimizerUpdate). Ratios use the Sequential figure.',
     `layerwise vs PyTorch: ${rounds} rounds; in each round, per item, layerwise then PyTorch back to back, one timed run of ~${runSeconds}s`,
@@ -268,7 +273,7 @@ async function main(): Promise<void> {
     lines.push(`| ${key} | ${fmt(gemm.layerwise[key])} | ${fmt(gemm.pytorch[key])} | ${fmtRatio(gemm.ratio[key])} |`);
   }
   lines.push('', `Total bench time: ${seconds.toFixed(0)} s.`, '');
-  writeFileSync(join(resDir, 'latest.md'), lines.join('\n'));
+  writeFileSync(join(resDir, `latest${suffix}.md`), lines.join('\n'));
   console.log(lines.join('\n'));
 }
 

@@ -18,6 +18,17 @@ torch.set_num_threads(2)
 N_FEATURES, N_CLASSES, BATCH, PREDICT_BATCH = 784, 10, 32, 1024
 
 
+def blas_core():
+    """The BLAS PyTorch calls and the core its kernels are for: 'OpenBLAS Cooperlake', or 'not OpenBLAS'."""
+    import ctypes
+    try:
+        lib = ctypes.CDLL('libblas.so.3')
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return 'OpenBLAS ' + lib.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return 'not OpenBLAS (reference BLAS?)'
+
+
 def measure(step, units, run_seconds, runs=3, warmup=2, max_steps=2000):
     t0 = time.perf_counter()
     for _ in range(warmup):
@@ -125,7 +136,7 @@ def serve(argv):
         sys.stdout.write(json.dumps(obj) + '\n')
         sys.stdout.flush()
 
-    answer({'ready': True, 'version': torch.__version__, 'threads': torch.get_num_threads()})
+    answer({'ready': True, 'version': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas_core()})
     for line in sys.stdin:
         line = line.strip()
         if not line:

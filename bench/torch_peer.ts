@@ -4,8 +4,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-export const TORCH_ENV = { OPENBLAS_CORETYPE: 'SkylakeX', OMP_WAIT_POLICY: 'PASSIVE' };
-export const PY = '/usr/bin/python3';
+import { PY, type TorchConfig } from './torch_env.js';
 
 export type TorchCommand =
   | { item: 'train' | 'predict'; workload: string; runSeconds?: number }
@@ -28,13 +27,14 @@ export class TorchPeer {
   private lastStderr = '';
 
   /** Spawns the server; `commandTimeoutMs` bounds each answer (the process is killed when exceeded). */
-  constructor(script: string, xPath: string, yPath: string, runSeconds: number, private readonly commandTimeoutMs = 180_000) {
+  constructor(script: string, xPath: string, yPath: string, runSeconds: number, private readonly config: TorchConfig,
+    private readonly commandTimeoutMs = 180_000) {
     this.readyPromise = new Promise<string>((resolve, reject) => {
       this.readyWait = { resolve, reject };
     });
     this.readyPromise.catch(() => undefined); // observed by ready(); avoid an unhandled rejection if never awaited
     this.child = spawn(PY, [script, '--serve', xPath, yPath, String(runSeconds)], {
-      env: { ...process.env, ...TORCH_ENV },
+      env: { ...process.env, ...config.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr.setEncoding('utf8');
@@ -96,15 +96,15 @@ export class TorchPeer {
   }
 
   private onLine(line: string): void {
-    let msg: { ready?: boolean; version?: string; threads?: number; rate?: number; error?: string };
+    let msg: { ready?: boolean; version?: string; threads?: number; blas?: string; rate?: number; error?: string };
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
       return; // not a protocol line
     }
     if (msg.ready) {
-      this.readyWait?.resolve(`PyTorch ${msg.version ?? '?'}, ${msg.threads ?? '?'} threads, ` +
-        `OPENBLAS_CORETYPE=${TORCH_ENV.OPENBLAS_CORETYPE} OMP_WAIT_POLICY=${TORCH_ENV.OMP_WAIT_POLICY}`);
+      this.readyWait?.resolve(`PyTorch ${msg.version ?? '?'}, ${msg.threads ?? '?'} threads, ${msg.blas ?? 'BLAS ?'}; ` +
+        `${this.config.note}`);
       this.readyWait = undefined;
       return;
     }

@@ -1,8 +1,4 @@
 // The native CPU backend: float32 kernels in a C++ addon (native/), everything else delegated to the reference.
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type {
   ActivationOp, Backend, BatchNormGrads, BatchNormResult, BinaryOp, DenseGradOptions, DenseGrads, MatmulOptions, OptimizerUpdate, RawTensor, ReduceOp, UnaryOp, UnaryParams,
 } from './backend.js';
@@ -10,9 +6,10 @@ import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
 import { batchOffsets, broadcastStrides } from './reference/indexing.js';
 import { referenceBackend as ref } from './reference/index.js';
-import { setDefaultResolver } from './registry.js';
+import { registerBackendInfo, setDefaultResolver } from './registry.js';
 import { alloc, recycle } from './native_alloc.js';
 import { nativeConvKernels } from './native_conv.js';
+import { loadAddon } from './native_load.js';
 
 export { setPoisonOutputs } from './native_alloc.js';
 
@@ -43,10 +40,16 @@ interface Addon {
   pool2d(x: Float32Array, y: Float32Array, window: Float64Array, kind: number): void;
   pool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, window: Float64Array, kind: number): void;
   numThreads(): number;
-  simd: string;
+  /** The active instruction-set path; setIsa switches it (throws naming the CPU's features if unsupported). */
+  isa(): string;
+  setIsa(name: string): void;
+  /** Comma-separated paths this CPU runs, best first, e.g. 'avx512,avx2,baseline'. */
+  supportedIsas: string;
+  cpu: string;
+  cpuFeatures: string;
 }
 
-// Codes shared with native/simd.h (Act) and native/kernels.h (UnaryKind, BinaryKind, ReduceKind, OptKind).
+// Codes shared with native/ops.h (Act and native/kernels.h (UnaryKind, BinaryKind, ReduceKind, OptKind).
 const ACT: Record<ActivationOp, number> = {
   linear: 0, relu: 1, relu6: 2, leakyRelu: 3, elu: 4, selu: 5, sigmoid: 6, tanh: 7, softplus: 8,
 };
@@ -78,35 +81,6 @@ function binaryDims(sa: readonly number[], sb: readonly number[], shape: readonl
 
 function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
   return x.dtype === 'float32' && x.data instanceof Float32Array;
-}
-
-/** Where the addon may be: LAYERWISE_NATIVE_ADDON, else native/build/Release/ in an ancestor of this file. */
-function addonCandidates(): string[] {
-  const out: string[] = [];
-  if (process.env.LAYERWISE_NATIVE_ADDON) out.push(process.env.LAYERWISE_NATIVE_ADDON);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    out.push(join(dir, 'native', 'build', 'Release', 'layerwise.node'));
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return out;
-}
-
-function loadAddon(): { addon: Addon | null; error: string } {
-  const require = createRequire(import.meta.url);
-  const tried = addonCandidates();
-  for (const path of tried) {
-    if (!existsSync(path)) continue;
-    try {
-      return { addon: require(path) as Addon, error: '' };
-    } catch (e) {
-      return { addon: null, error: `${path}: ${(e as Error).message}` };
-    }
-  }
-  const from = dirname(fileURLToPath(import.meta.url));
-  return { addon: null, error: `no native/build/Release/layerwise.node in ${from} or its parents (build it with \`npm install\` or \`node scripts/build-native.mjs\`)` };
 }
 
 function convKernels(L: Addon): Pick<Backend, 'im2col' | 'col2im' | 'pool2d' | 'pool2dGrad'> {
@@ -335,24 +309,56 @@ let warned = false;
 /** The native backend, or null (with the load error) when its addon is missing or fails to load. */
 export function loadNativeBackend(): { backend: Backend | null; error: string } {
   if (!loaded) {
-    const { addon, error } = loadAddon();
+    const { addon, error } = loadAddon<Addon>();
     loaded = { backend: addon ? makeNativeBackend(addon) : null, error, addon };
   }
   return { backend: loaded.backend, error: loaded.error };
 }
 
-/** Threads the native kernels use and their SIMD level, or null when the addon is not loaded. */
-export function nativeInfo(): { threads: number; simd: string } | null {
+/** What the native kernels run on, or null when the addon is not loaded. */
+export interface NativeInfo {
+  /** Threads of the kernel pool, the caller included. */
+  threads: number;
+  /** The active instruction-set path: 'avx512', 'avx2', 'neon' or 'baseline'. */
+  isa: string;
+  /** The paths this CPU can run, best first. */
+  supportedIsas: string[];
+  /** The CPU's model (cpuid brand string, else /proc/cpuinfo) and the features the dispatch looked at. */
+  cpu: string;
+  cpuFeatures: string;
+}
+
+export function nativeInfo(): NativeInfo | null {
   loadNativeBackend();
   const L = loaded?.addon;
-  return L ? { threads: L.numThreads(), simd: L.simd } : null;
+  if (!L) return null;
+  return { threads: L.numThreads(), isa: L.isa(), supportedIsas: L.supportedIsas.split(','), cpu: L.cpu, cpuFeatures: L.cpuFeatures };
 }
+
+/**
+ * Switches the native kernels to another instruction-set path for every later op (tests run their suite once per
+ * path). Throws, naming the CPU's features, when this CPU cannot run it; returns false without an addon.
+ */
+export function setNativeIsa(isa: string): boolean {
+  loadNativeBackend();
+  const L = loaded?.addon;
+  if (!L) return false;
+  L.setIsa(isa);
+  return true;
+}
+
+registerBackendInfo('native', () => {
+  const info = nativeInfo();
+  return info ? { isa: info.isa, threads: info.threads, cpu: info.cpu } : null;
+}, () => nativeInfo()?.cpu ?? null);
 
 // Importing this module makes native the default backend when its addon loads (LAYERWISE_BACKEND=reference
 // forces the reference); otherwise layerwise warns once and runs on the reference backend.
 setDefaultResolver(() => {
   const { backend, error } = loadNativeBackend();
   if (backend) return backend;
+  // A forced instruction set the CPU lacks is the user's explicit request: fail loudly instead of falling back.
+  if (process.env.LAYERWISE_ISA && error.includes('LAYERWISE_ISA=')) throw new Error(`layerwise: ${error}`);
   if (!warned) {
     warned = true;
     console.warn(`layerwise: native backend unavailable (${error}); using the reference backend (pure TypeScript, slower).`);

@@ -53,3 +53,45 @@ export function availableBackends(): ('native' | 'reference')[] {
   }
   return [...backends.keys()] as ('native' | 'reference')[];
 }
+
+/** Facts about the backend that runs the ops (API.md "Backend facts and CPU paths"). */
+export interface BackendInfo {
+  backend: 'native' | 'wasm' | 'reference';
+  /** The kernels' instruction-set path ('avx512', 'avx2', 'baseline', ...), null for the reference backend. */
+  isa: string | null;
+  /** Threads the kernels use. */
+  threads: number;
+  /** The CPU model ('unknown' when no backend can tell). */
+  cpu: string;
+}
+
+type InfoProvider = () => Omit<BackendInfo, 'backend'> | null;
+const infoProviders = new Map<string, InfoProvider>();
+let cpuProvider: (() => string | null) | null = null;
+
+/** Lets a backend describe itself for backendInfo(); `cpu` tells the CPU model even when another backend runs. */
+export function registerBackendInfo(name: string, info: InfoProvider, cpu?: () => string | null): void {
+  infoProviders.set(name, info);
+  if (cpu) cpuProvider = cpu;
+}
+
+/**
+ * The active backend, its instruction-set path, thread count and CPU model.
+ * @example
+ * backendInfo(); // { backend: 'native', isa: 'avx2', threads: 2, cpu: 'AMD EPYC 7B13' }
+ */
+export function backendInfo(): BackendInfo {
+  const name = backend().name as BackendInfo['backend'];
+  const info = infoProviders.get(name)?.() ?? null;
+  return { backend: name, isa: info?.isa ?? null, threads: info?.threads ?? 1, cpu: info?.cpu ?? cpuProvider?.() ?? 'unknown' };
+}
+
+/**
+ * Resolves once the default backend is loaded (at once for Node's native addon), with its backendInfo().
+ * @example
+ * const { backend, isa } = await ready();
+ */
+export async function ready(): Promise<BackendInfo> {
+  backend();
+  return backendInfo();
+}

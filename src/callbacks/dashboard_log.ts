@@ -1,9 +1,7 @@
 // The dashboard's run log: record types (one JSON object per line), the append-only line writer, histograms and run facts.
 import { closeSync, mkdirSync, openSync, writeSync, existsSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { getBackend } from '../backend/registry.js';
-import * as native from '../backend/native.js';
+import { backendInfo } from '../backend/registry.js';
 
 /** A histogram of values over `bins` equal bins from `min` to `max` (NaN and infinite values counted apart). */
 export interface Histogram {
@@ -29,7 +27,7 @@ export interface RunRecord {
 
 export interface RunFacts {
   backend: string;
-  /** The native kernels' instruction set (backendInfo() when the backend exports it, else the addon's SIMD level), or null. */
+  /** The kernels' instruction-set path from backendInfo(), null for the reference backend. */
   isa: string | null;
   threads: number | null;
   cpu: string | null;
@@ -148,21 +146,8 @@ export function finiteOrNull(v: number | undefined): number | null {
 
 /** Backend, instruction set, threads, CPU: `backendInfo()` is used when the backend module exports it. */
 export function runFacts(): RunFacts {
-  const mod = native as unknown as Record<string, unknown>;
-  let isa: string | null = null;
-  let threads: number | null = null;
-  if (typeof mod.backendInfo === 'function') {
-    try {
-      const info = (mod.backendInfo as () => { isa?: unknown; threads?: unknown } | null)();
-      if (info && typeof info.isa === 'string') isa = info.isa;
-      if (info && typeof info.threads === 'number') threads = info.threads;
-    } catch { /* facts are best effort */ }
-  }
-  const backend = getBackend();
-  const info = backend === 'native' ? native.nativeInfo() : null;
-  if (info && threads === null) threads = info.threads;
-  if (info && isa === null) isa = info.simd;
-  return { backend, isa, threads, cpu: cpus()[0]?.model ?? null, node: process.version };
+  const info = backendInfo();
+  return { backend: info.backend, isa: info.isa, threads: info.threads, cpu: info.cpu, node: process.version };
 }
 
 /** A run folder name that does not exist yet: `base`, else `base-2`, `base-3`, ... */

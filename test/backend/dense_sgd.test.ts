@@ -1,9 +1,10 @@
 // denseGrad with a fused plain-SGD step: the native kernel against the reference, and against its own unfused path.
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ActivationOp, Backend, RawTensor } from '../../src/backend/backend.js';
 import { referenceBackend as rb } from '../../src/backend/reference/index.js';
 import { loadNativeBackend, setPoisonOutputs } from '../../src/backend/native.js';
+import { describeEachIsa } from './each_isa.js';
 import { assertClose } from '../helpers/gradcheck.js';
 import { Generator } from '../../src/random/rng.js';
 
@@ -37,7 +38,7 @@ function stepped(be: Backend, c: Case, activation: ActivationOp, lr: number, wit
   return { g, kernel, bias };
 }
 
-describe('denseGrad with a fused SGD step', { skip }, () => {
+describeEachIsa('denseGrad with a fused SGD step', skip, () => {
   const native = nb as Backend;
   // 1, odd sizes, non-multiples of 16, a wide product, batches past 512 and past the longest K the GEMM sums in one
   // block (1024: the step then goes through a temporary product).

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import type { ActivationOp, BinaryOp, RawTensor, UnaryOp } from '../../src/backend/backend.js';
 import { referenceBackend as rb } from '../../src/backend/reference/index.js';
-import { loadNativeBackend, setPoisonOutputs } from '../../src/backend/native.js';
+import { loadNativeBackend, nativeInfo, setPoisonOutputs } from '../../src/backend/native.js';
+import { ALL_ISAS, describeEachIsa } from './each_isa.js';
 import { assertClose } from '../helpers/gradcheck.js';
 import { Generator } from '../../src/random/rng.js';
 
@@ -31,7 +32,7 @@ function native(): NonNullable<typeof nb> {
 
 const ACTS: ActivationOp[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus'];
 
-describe('native backend', { skip }, () => {
+describeEachIsa('native backend', skip, (isa) => {
   it('is named native and runs float32 on native kernels', () => {
     assert.equal(native().name, 'native');
     const y = native().unary('exp', rand([3], 1), {});
@@ -39,7 +40,8 @@ describe('native backend', { skip }, () => {
   });
 
   describe('matmul', () => {
-    const dims = [1, 3, 17, 31, 64, 100, 257];
+    // Non-multiples of every vector width (4, 8, 16) and micro-kernel tile (6 x 16, 8 x 48) as well as exact ones.
+    const dims = [1, 3, 5, 7, 8, 9, 15, 16, 17, 31, 47, 48, 49, 64, 100, 257];
     let seed = 10;
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
       it(`all m, k, n in {${dims.join(', ')}} (sampled), transposeA ${ta}, transposeB ${tb}`, () => {
@@ -312,14 +314,15 @@ describe('native backend', { skip }, () => {
       console.log(JSON.stringify({ threads: nb ? 2 : 0, worst }));
     `;
     const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8', env: { ...process.env, LAYERWISE_NUM_THREADS: '2', LAYERWISE_POISON_OUTPUTS: '1' },
+      encoding: 'utf8', env: { ...process.env, LAYERWISE_NUM_THREADS: '2', LAYERWISE_POISON_OUTPUTS: '1', LAYERWISE_ISA: isa },
     });
     assert.equal(res.status, 0, res.stderr);
     const { worst } = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { worst: number };
     assert.ok(worst < 1e-4, `threaded kernels differ from the reference by ${worst}`);
   });
 
-  it('training with recycled buffers NaN-poisoned on reuse gives the same losses (no live tensor shares a recycled buffer)', () => {
+  // Buffer bookkeeping, not arithmetic: once, on the first path.
+  if (isa === ALL_ISAS.find((i) => nativeInfo()?.supportedIsas.includes(i))) it('training with recycled buffers NaN-poisoned on reuse gives the same losses (no live tensor shares a recycled buffer)', () => {
     const here = new URL('.', import.meta.url).href;
     const script = `
       const lw = await import('${here}../../src/index.js');
@@ -376,4 +379,4 @@ describe('native backend', { skip }, () => {
       });
     }
   });
-});
+}, true);

@@ -1,7 +1,7 @@
 // The chapter 11 lab: runs the seven experiments on Fashion-MNIST and writes runs/<timestamp>/report.md with its plots.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { getBackend, setRandomSeed } from 'layerwise';
+import { backendInfo, getBackend, setRandomSeed } from 'layerwise';
 import { FULL, QUICK, USAGE, parseArgs, type LabArgs, type LabConfig } from './config.js';
 import type { Ctx } from './common.js';
 import { loadLabData } from './data.js';
@@ -49,14 +49,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const t0 = performance.now();
   setRandomSeed(42);
   const backend = getBackend();
-  console.log(`Chapter 11 lab (${cfg.quick ? '--quick' : 'full'} run) on the ${backend} backend; report in ${dir}`);
+  const info = backendInfo();
+  const kernels = info.isa ? ` (${info.isa} kernels, ${info.threads} threads)` : '';
+  console.log(`Chapter 11 lab (${cfg.quick ? '--quick' : 'full'} run) on the ${backend} backend${kernels}; CPU ${info.cpu}; report in ${dir}`);
   if (backend === 'reference' && !cfg.quick) {
     console.log('Note: the full lab is sized for the native backend (about 15 minutes on 2 cores); on the reference backend it takes hours. Try `npm start -- --quick`.');
   }
   const data = await loadLabData(cfg);
   const report = new Report(dir, [
     `- Mode: ${cfg.quick ? '`--quick` (reduced sizes; the numbers illustrate, they do not reproduce the book)' : 'full'}`,
-    `- Backend: ${backend}; Node ${process.version}; ${new Date().toISOString()}`,
+    `- Backend: ${backend}${kernels}; CPU: ${info.cpu}; Node ${process.version}; ${new Date().toISOString()}`,
     `- Data: Fashion-MNIST, pixels scaled to [0, 1]; the first 5,000 training images are the validation set (the book's split); ` +
       `used here: ${data.sizes.train} training, ${data.sizes.valid} validation, ${data.sizes.test} test images`,
     `- Seeds for the repeated comparisons: ${cfg.seeds}`,
