@@ -2,7 +2,7 @@
 
 export interface LabConfig {
   quick: boolean;
-  /** Seeds for the repeated transfer-learning comparison. */
+  /** Seeds: every experiment that states a comparison or a threshold runs once per seed. */
   seeds: number;
   /** Training images used (after the 5,000 validation images are set aside); Infinity = all 55,000. */
   trainSize: number;
@@ -63,7 +63,7 @@ export interface LabArgs {
 export const USAGE = `Usage: npm start -- [--quick] [--out DIR] [--seeds N] [--only 1,3,5]
   --quick      reduced sizes (well under a minute), deterministic
   --out DIR    where to write report.md and the plots (default runs/<timestamp>)
-  --seeds N    seeds for the repeated comparisons (transfer, pretraining; default 5, quick 2)
+  --seeds N    seeds for every experiment that states a comparison or a threshold (default 5, quick 2)
   --only LIST  run only these experiments (1-7)`;
 
 /** Parses the lab's command line; throws with the usage text on a bad argument. */

@@ -1,5 +1,7 @@
 // The chapter 11 lab: runs the seven experiments on Fashion-MNIST and writes runs/<timestamp>/report.md with its plots.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { getBackend, setRandomSeed } from 'layerwise';
 import { FULL, QUICK, USAGE, parseArgs, type LabArgs, type LabConfig } from './config.js';
@@ -24,6 +26,17 @@ export const EXPERIMENTS: { title: string; run: (ctx: Ctx) => Promise<void> }[] 
   { title: 'Unsupervised pretraining: autoencoder and GAN', run: unsupervisedExperiment },
   { title: 'Self-supervised pretraining: rotation prediction', run: selfSupervisedExperiment },
 ];
+
+/** The CPU model from /proc/cpuinfo (Linux), else Node's os.cpus(). */
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return `${m[1].trim()} (${os.cpus().length} logical cores)`;
+  } catch {
+    // not Linux: fall through
+  }
+  return `${os.cpus()[0]?.model ?? 'unknown'} (${os.cpus().length} logical cores)`;
+}
 
 function timestamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -57,10 +70,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const report = new Report(dir, [
     `- Mode: ${cfg.quick ? '`--quick` (reduced sizes; the numbers illustrate, they do not reproduce the book)' : 'full'}`,
     `- Backend: ${backend}; Node ${process.version}; ${new Date().toISOString()}`,
+    // TODO(backendInfo): the lead wires `backendInfo()` ({ backend, isa, threads, cpu }) here at merge; until then the ISA line says so.
+    `- ISA / threads: not reported yet (backendInfo() pending); CPU: ${cpuModel()}`,
     `- Data: Fashion-MNIST, pixels scaled to [0, 1]; the first 5,000 training images are the validation set (the book's split); ` +
       `used here: ${data.sizes.train} training, ${data.sizes.valid} validation, ${data.sizes.test} test images`,
-    `- Seeds for the repeated comparisons: ${cfg.seeds}`,
-  ]);
+    `- Seeds: ${cfg.seeds} (every experiment that states a comparison or a threshold runs once per seed)`,
+  ], cfg.seeds);
   if (backend === 'reference') report.notes.push('Ran on the reference backend (pure TypeScript, slow); the full lab is sized for the native backend.');
   let failed = 0;
   for (const [i, exp] of EXPERIMENTS.entries()) {
@@ -70,6 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(`\n=== ${number}. ${exp.title} ===`);
     setRandomSeed(42 + number);
     const start = performance.now();
+    const cpu = process.cpuUsage();
     try {
       await exp.run({ cfg, data, section });
     } catch (e) {
@@ -79,7 +95,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       section.text(`**This experiment failed**: ${err.message.split('\n')[0]}`);
     }
     section.seconds = (performance.now() - start) / 1000;
-    console.log(`(${number}. ${exp.title}: ${fmt(section.seconds, 1)} s)`);
+    const used = process.cpuUsage(cpu);
+    section.cpuSeconds = (used.user + used.system) / 1e6;
+    console.log(`(${number}. ${exp.title}: ${fmt(section.seconds, 1)} s, CPU ${fmt(section.cpuSeconds, 1)} s)`);
     await report.write((performance.now() - t0) / 1000);
   }
   const file = await report.write((performance.now() - t0) / 1000);
