@@ -3,7 +3,7 @@ import { Sequential, layers, optimizers, plotHistory, setRandomSeed } from 'laye
 import type { Model } from 'layerwise';
 import { epochTime, fitTimed, last, testScores, type Ctx } from './common.js';
 import { fmt } from './report.js';
-import { THRESHOLDS, fmtSpread, pairedVerdict, spread, verdict, type Verdict } from './verdict.js';
+import { THRESHOLDS, fmtSpread, pairedVerdict, spread, verdict } from './verdict.js';
 
 /** The API.md listing 11.1.3 models, and the same net without BN; `u` = hidden sizes (300, 100 in the book). */
 const BUILDERS: Record<string, (u: [number, number]) => Sequential> = {
@@ -50,7 +50,7 @@ const size = (m: Model, trainable: boolean): number =>
   (trainable ? m.trainableWeights : m.nonTrainableWeights).reduce((a, w) => a + w.shape.reduce((p, d) => p * d, 1), 0);
 
 export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<void> {
-  const { epochs, learningRate, batchSize, trainSize, small } = cfg.batchNorm;
+  const { epochs, learningRate, batchSize, trainSize, small, onceOnly } = cfg.batchNorm;
   const book = BUILDERS['BN after activation']([300, 100]);
   const summary = book.summary({ printFn: (line) => console.log(line) });
   const totals = [book.countParams(), size(book, true), size(book, false)];
@@ -67,7 +67,8 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
   const y = data.train.y.sliceAxis(0, 0, n);
   section.text(
     `Training: SGD learning rate ${learningRate}, batch ${batchSize}, ${epochs} epochs on ${n} training images (scaled to [0, 1]), ` +
-    `validated on ${data.sizes.valid}, tested on ${data.sizes.test}; every model once per seed (seeds 1 to ${cfg.seeds}: one seed gives every model the same shuffling and initializer draws)` +
+    `validated on ${data.sizes.valid}, tested on ${data.sizes.test}; once per seed (seeds 1 to ${cfg.seeds}: one seed gives every model the same shuffling and initializer draws)` +
+    (onceOnly.length > 0 ? `, except ${onceOnly.map((l) => `"${l}"`).join(', ')}: seed 1 only, to keep the lab's wall time in budget; those are illustrations, with no verdict` : '') +
     (small ? `; --quick trains the same architectures with hidden layers of ${units.join(' and ')} units.` : '; hidden layers of 300 and 100 units as in the book.'),
   );
   const runs: Record<string, { valAcc: number[]; test: number; secondsPerEpoch: number[]; seconds: number; history: Record<string, number[]> }[]> =
@@ -75,6 +76,7 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
   const params: Record<string, number> = {};
   for (let s = 1; s <= cfg.seeds; s++) {
     for (const [label, build] of Object.entries(BUILDERS)) {
+      if (s > 1 && onceOnly.includes(label)) continue;
       setRandomSeed(s);
       const model = build(units);
       model.compile({ loss: 'sparse_categorical_crossentropy', optimizer: new optimizers.SGD({ learningRate }), metrics: ['accuracy'] });
@@ -94,18 +96,22 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
   const target = THRESHOLDS.bookBnAccuracy;
   const bookText = 'BN after activation';
   const notebook = 'BN after activation, notebook (relu, glorot_uniform)';
-  const meets = (label: string): Verdict => verdict(tests(label), (a) => a >= target, `test accuracy >= ${fmt(target, 2)}`);
-  const overNoBn = pairedVerdict(tests(bookText), tests('no BN'), 'BN after activation above no BN (same seed)');
+  const seeded = (label: string): boolean => tests(label).length === cfg.seeds;
+  const once = (label: string): string => `${fmt(tests(label)[0])} (seed 1 only: no verdict)`;
+  const meets = (label: string): string => (seeded(label) ? verdict(tests(label), (a) => a >= target, `test accuracy >= ${fmt(target, 2)}`).text : once(label));
+  const overNoBn = seeded(bookText) && seeded('no BN') ? pairedVerdict(tests(bookText), tests('no BN'), 'BN after activation above no BN (same seed)').text : null;
   section.text(
     (small ? `(--quick: hidden layers of ${units.join(' and ')} units and fewer epochs, so the ${fmt(target, 2)} target is not expected to be met here.) ` : '') +
     `Threshold: the book's accuracy, ${fmt(target, 2)} on the test set (book settings: SGD learning rate 1e-3, batch 32, 10 epochs). ` +
-    `The book's notebook model (ReLU, glorot_uniform): ${meets(notebook).text}. The API.md / book-text model (ELU, he_normal): ${meets(bookText).text}. ${overNoBn.text}.`,
+    `The API.md / book-text model (ELU, he_normal): ${meets(bookText)}. The book's notebook model (ReLU, glorot_uniform): ${meets(notebook)}.` +
+    (overNoBn ? ` ${overNoBn}.` : ' BN vs no BN: no seeded comparison in this run (no BN ran for seed 1 only).'),
   );
+  const show = (label: string): string => (seeded(label) ? fmtSpread(tests(label)) : once(label));
   section.claim({
     claim: 'Batch normalization reaches the book\'s accuracy',
-    measured: `test accuracy: API.md model ${fmtSpread(tests(bookText))}, notebook model ${fmtSpread(tests(notebook))}, no BN ${fmtSpread(tests('no BN'))}`,
-    test: `test accuracy >= ${fmt(target, 2)}${small ? ' (full run only)' : ''}; BN vs no BN per seed`,
-    verdict: `API.md model ${meets(bookText).text}; notebook model ${meets(notebook).text}; ${overNoBn.text}`,
+    measured: `test accuracy: API.md model ${show(bookText)}; notebook model ${show(notebook)}; no BN ${show('no BN')}`,
+    test: `test accuracy >= ${fmt(target, 2)}${small ? ' (full run only)' : ''}${overNoBn ? '; BN vs no BN per seed' : ''}`,
+    verdict: `API.md model ${meets(bookText)}${seeded(notebook) ? `; notebook model ${meets(notebook)}` : ''}${overNoBn ? `; ${overNoBn}` : ''}`,
   });
   await section.plot('batchnorm-learning-curves.svg', 'plotHistory: BN after activation, seed 1', (f) => plotHistory(runs[bookText][0].history, f, { title: 'BN after activation (seed 1): learning curves' }));
   await section.spreadChart('batchnorm-val-accuracy.svg', 'Validation accuracy per epoch', Object.fromEntries(labels.map((l) => [l, runs[l].map((r) => r.valAcc)])), { xTitle: 'Epoch', yTitle: 'val_accuracy', xStart: 1 });
