@@ -8,6 +8,7 @@ import { outcome } from '../../examples/chapter11/lab/exp4_clipping.js';
 import { REFERENCE_URL, gradientReference, type GradientReference } from '../../examples/chapter11/lab/reference.js';
 import { FULL, QUICK } from '../../examples/chapter11/lab/config.js';
 import { SETUPS } from '../../examples/chapter11/lab/exp1_gradients.js';
+import { BN_MODELS } from '../../examples/chapter11/lab/exp3_batchnorm.js';
 
 test('spread: median of odd and even counts, range, mean and sample std; non-finite seeds kept out but counted', () => {
   assert.deepEqual(spread([3, 1, 2]), { n: 3, finite: 3, median: 2, min: 1, max: 3, mean: 2, std: 1 });
@@ -96,4 +97,14 @@ test('the committed PyTorch reference matches the lab\'s gradient setups and see
   assert.match(String(missing), /no PyTorch reference for depth 7, 3 units, batch 2/);
   const absent = await gradientReference(FULL.gradients && { ...FULL.gradients, trainSize: 55000 }, new URL('file:///nonexistent/gradients_torch.json'));
   assert.match(String(absent), /no PyTorch reference .*scripts\/reference\/gradients_torch\.py/);
+});
+
+test('every claim-bearing setup runs over all the seeds: only illustration models may run once, and they exist', () => {
+  for (const cfg of [FULL, QUICK]) {
+    for (const label of cfg.batchNorm.onceOnly) assert.ok(BN_MODELS.includes(label), `onceOnly names a model of experiment 3: ${label}`);
+    assert.ok(!cfg.batchNorm.onceOnly.includes('BN after activation'), 'the BN accuracy claim runs over every seed');
+  }
+  assert.deepEqual(QUICK.batchNorm.onceOnly, [], '--quick runs every model over its seeds');
+  assert.equal(FULL.seeds, 5);
+  assert.equal(QUICK.seeds, 2);
 });

@@ -46,6 +46,9 @@ const BUILDERS: Record<string, (u: [number, number]) => Sequential> = {
   ]),
 };
 
+/** The models' labels, in report order; 'BN after activation' carries the accuracy claim. */
+export const BN_MODELS: readonly string[] = Object.keys(BUILDERS);
+
 const size = (m: Model, trainable: boolean): number =>
   (trainable ? m.trainableWeights : m.nonTrainableWeights).reduce((a, w) => a + w.shape.reduce((p, d) => p * d, 1), 0);
 
