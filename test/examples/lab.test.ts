@@ -1,4 +1,4 @@
-// The chapter 11 lab: `start.js --quick` runs end to end and writes a report with all seven sections, their numbers and plots.
+// The chapter 11 lab: `start.js --quick` runs end to end and writes a report with its summary table, all seven sections, their numbers and plots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -50,16 +50,43 @@ test('start.js --quick writes runs/<dir>/report.md with every experiment, its nu
     const bn = bySection.get(3)!;
     for (const total of ['Total params: 271,346', 'Trainable params: 268,978', 'Non-trainable params: 2,368']) assert.ok(bn.includes(total), `summary shows ${total}`);
     assert.match(bn, /: match\)/);
-    // Section 1: the sigmoid + N(0, 1) net shows vanishing gradients; SELU + LeCun does not.
+    // The header states the wall time, the backend and where the ISA line goes; the summary table is at the top.
+    assert.match(md, /- Total wall time: \d+\.\d s \(CPU time of the experiments: \d+\.\d s\)/);
+    assert.match(md, /- Backend: (native|reference); Node v/);
+    assert.match(md, /- ISA \/ threads: /);
+    const summaryStart = md.indexOf("## Summary: the book's claims over 2 seeds");
+    assert.ok(summaryStart > 0 && summaryStart < md.indexOf('## 1. '), 'the summary table comes before the experiments');
+    const summary = md.slice(summaryStart, md.indexOf('| Experiment | Wall time'));
+    const claimRows = summary.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith("| Book's claim"));
+    for (const claim of ['Sigmoid + N(0, 1)', 'SELU self-normalizes', 'Batch normalization reaches', 'Gradient clipping tames', 'Transfer learning', 'Pretraining helps']) {
+      assert.ok(claimRows.some((r) => r.startsWith(`| ${claim}`)), `the summary has a row for "${claim}":\n${summary}`);
+    }
+    for (const row of claimRows) {
+      const verdictCell = row.split(' | ').at(-1)!;
+      for (const part of verdictCell.replace(/ \|$/, '').split('; ')) {
+        assert.match(part, /(\*\*holds\*\*|not reproduced|\*\*does not hold\*\*): .* in \d of 2 seeds$/, `every verdict counts its seeds: ${row}`);
+      }
+    }
+    // Section 1: the verdict agrees with the per-seed ratios printed beside it, and PyTorch's ranges are shown.
     const grads = bySection.get(1)!;
-    const ratioOf = (setup: string): number => {
-      const row = grads.split('\n').find((l) => l.startsWith(`| ${setup} |`));
+    const perSeed = (setup: string): number[] => {
+      const lines = grads.split('\n');
+      const header = lines.findIndex((l) => l.startsWith('| Setup | ratio, seed 1 | ratio, seed 2 |'));
+      assert.ok(header >= 0, 'the per-seed ratio table is present');
+      const row = lines.slice(header).find((l) => l.startsWith(`| ${setup} |`));
       assert.ok(row, `the ${setup} row is present`);
-      return Number(row.split('|')[5].trim());
+      return row.split('|').slice(2, -1).map((c) => Number(c.trim()));
     };
-    assert.ok(ratioOf('sigmoid + N(0, 1)') < 1e-3, `first/last gradient ratio ${ratioOf('sigmoid + N(0, 1)')} shows vanishing gradients`);
-    assert.ok(ratioOf('SELU + LeCun') > 1e-2, `SELU + LeCun ratio ${ratioOf('SELU + LeCun')}`);
-    assert.match(grads, /Training loss fell/);
+    const sigmoid = perSeed('sigmoid + N(0, 1)');
+    assert.equal(sigmoid.length, 2);
+    const below = sigmoid.filter((r) => r < 1e-3).length;
+    const sigmoidClaim = claimRows.find((r) => r.startsWith('| Sigmoid + N(0, 1)'))!;
+    assert.ok(sigmoidClaim.includes(`ratio below 1e-3 in ${below} of 2 seeds`), `the verdict counts the seeds below 1e-3 (${sigmoid.join(', ')}): ${sigmoidClaim}`);
+    assert.ok(sigmoidClaim.includes('PyTorch, same setup: '), 'the PyTorch range is beside the lab\'s');
+    assert.ok(perSeed('SELU + LeCun').every((r) => r > 1e-2), `SELU + LeCun ratios ${perSeed('SELU + LeCun').join(', ')}`);
+    assert.ok(sigmoid.every((r, i) => r < perSeed('SELU + LeCun')[i]), 'sigmoid + N(0, 1) vanishes more than SELU + LeCun in every seed');
+    assert.match(grads, /\| sigmoid \+ N\(0, 1\) \| \S+ \[\S+, \S+\] \| \S+ \[\S+, \S+\] \| (yes|\*\*no\*\*) \|/, 'layerwise and PyTorch ranges side by side');
+    assert.match(grads, /Training \*\*holds\*\*: validation loss lower after training than before in 2 of 2 seeds/);
     // Section 5 reports every seed and the mean and spread.
     const transfer = bySection.get(5)!;
     assert.match(transfer, /\| B alone \| \d\.\d+ \| \d\.\d+ \|/);

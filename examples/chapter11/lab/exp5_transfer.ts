@@ -6,6 +6,7 @@ import type { Model, Tensor } from 'layerwise';
 import { fitTimed, last, mlp, testScores, type Ctx } from './common.js';
 import { taskA, taskB, take } from './data.js';
 import { fmt, meanStd } from './report.js';
+import { fmtSpread, pairedVerdict } from './verdict.js';
 
 /** The book's models: Flatten, Dense(300, 100, 50, 50, 50) with SELU, then the task's output layer. */
 function build(hidden: number[], output: { units: number; activation: string }): Sequential {
@@ -111,15 +112,19 @@ export async function transferExperiment({ cfg, data, section }: Ctx): Promise<v
   section.table(['Seed', 'test accuracy, B alone', 'B on A: val_accuracy after the frozen phase', 'test accuracy, B on A', 'difference'], rows);
   const a = meanStd(alone);
   const b = meanStd(onA);
-  const wins = onA.filter((v, i) => v > alone[i]).length;
   const errAlone = 1 - a.mean;
   const errOnA = 1 - b.mean;
   section.table(['', 'mean test accuracy', 'std over seeds', 'min', 'max', 'mean error rate'], [
     ['B alone', a.mean, a.std, Math.min(...alone), Math.max(...alone), errAlone],
     ['B on A', b.mean, b.std, Math.min(...onA), Math.max(...onA), errOnA],
   ]);
-  section.text(
-    `Over ${cfg.seeds} seed(s), B on A ${b.mean > a.mean ? 'beats' : 'does not beat'} B alone on average ` +
-    `(${fmt(b.mean)} vs ${fmt(a.mean)}; better in ${wins} of ${cfg.seeds} seeds; error rate ${errOnA > 0 ? `divided by ${fmt(errAlone / errOnA, 2)}` : 'brought to 0'}).`,
-  );
+  const better = pairedVerdict(onA, alone, 'B on A above B alone (same seed)');
+  const ratio = errOnA > 0 ? `mean error rate divided by ${fmt(errAlone / errOnA, 2)}` : 'mean error rate brought to 0';
+  section.text(`Verdict (per seed, test accuracy of B on A vs B alone): ${better.text} (means ${fmt(b.mean)} vs ${fmt(a.mean)}; ${ratio}).`);
+  section.claim({
+    claim: 'Transfer learning: model B on A beats model B trained alone (shirt vs sandal, few images)',
+    measured: `test accuracy: B on A ${fmtSpread(onA)}, B alone ${fmtSpread(alone)}; ${ratio}`,
+    test: 'per seed: B on A\'s test accuracy above B alone\'s',
+    verdict: better.text,
+  });
 }

@@ -4,6 +4,7 @@ import type { Layer } from 'layerwise';
 import { fitTimed, testScores, type Ctx } from './common.js';
 import { take } from './data.js';
 import { fmt, meanStd } from './report.js';
+import { fmtSpread, pairedVerdict } from './verdict.js';
 
 /** Builds the lower layers (Flatten first, with inputShape [28, 28]); fresh instances on every call. */
 export type LowerBuilder = () => Layer[];
@@ -76,6 +77,14 @@ export async function compareOnLowData(ctx: Ctx, tag: string, arch: LowerBuilder
   section.table(['Lower layers', 'mean test accuracy', 'std over seeds', 'min', 'max'], stats.map((r) => [r.label, r.mean, r.std, r.min, r.max]));
   const scratch = stats[0].mean;
   const bestPre = stats[1].mean > stats[2].mean ? stats[1] : stats[2];
-  section.text(`Best pretrained variant (${bestPre.label}): ${fmt(bestPre.mean)} vs ${fmt(scratch)} from scratch (${bestPre.mean > scratch ? '+' : ''}${fmt(bestPre.mean - scratch)}).`);
+  const verdicts = variants.slice(1).map((v) => pairedVerdict(acc[v.label], acc['from scratch'], `${v.label} above from scratch (same seed)`));
+  section.text(`Best pretrained variant on average (${bestPre.label}): ${fmt(bestPre.mean)} vs ${fmt(scratch)} from scratch (${bestPre.mean > scratch ? '+' : ''}${fmt(bestPre.mean - scratch)}). ` +
+    `Verdicts (per seed, test accuracy): ${verdicts.map((v) => v.text).join('; ')}.`);
+  section.claim({
+    claim: `Pretraining helps with few labels: ${tag} lower layers (${train.x.shape[0]} labelled images)`,
+    measured: `test accuracy: frozen ${fmtSpread(acc[variants[1].label])}, fine-tuned ${fmtSpread(acc[variants[2].label])}, from scratch ${fmtSpread(acc['from scratch'])}`,
+    test: 'per seed: pretrained test accuracy above from scratch',
+    verdict: verdicts.map((v) => v.text).join('; '),
+  });
   return Object.fromEntries(stats.map((r) => [r.label, r.mean]));
 }

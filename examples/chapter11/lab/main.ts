@@ -61,8 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     `- Backend: ${backend}${kernels}; CPU: ${info.cpu}; Node ${process.version}; ${new Date().toISOString()}`,
     `- Data: Fashion-MNIST, pixels scaled to [0, 1]; the first 5,000 training images are the validation set (the book's split); ` +
       `used here: ${data.sizes.train} training, ${data.sizes.valid} validation, ${data.sizes.test} test images`,
-    `- Seeds for the repeated comparisons: ${cfg.seeds}`,
-  ]);
+    `- Seeds: ${cfg.seeds} (every experiment that states a comparison or a threshold runs once per seed)`,
+  ], cfg.seeds);
   if (backend === 'reference') report.notes.push('Ran on the reference backend (pure TypeScript, slow); the full lab is sized for the native backend.');
   let failed = 0;
   for (const [i, exp] of EXPERIMENTS.entries()) {
@@ -72,6 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(`\n=== ${number}. ${exp.title} ===`);
     setRandomSeed(42 + number);
     const start = performance.now();
+    const cpu = process.cpuUsage();
     try {
       await exp.run({ cfg, data, section });
     } catch (e) {
@@ -81,7 +82,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       section.text(`**This experiment failed**: ${err.message.split('\n')[0]}`);
     }
     section.seconds = (performance.now() - start) / 1000;
-    console.log(`(${number}. ${exp.title}: ${fmt(section.seconds, 1)} s)`);
+    const used = process.cpuUsage(cpu);
+    section.cpuSeconds = (used.user + used.system) / 1e6;
+    console.log(`(${number}. ${exp.title}: ${fmt(section.seconds, 1)} s, CPU ${fmt(section.cpuSeconds, 1)} s)`);
     await report.write((performance.now() - t0) / 1000);
   }
   const file = await report.write((performance.now() - t0) / 1000);
