@@ -35,11 +35,20 @@ export interface TimedHistory {
   seconds: number;
 }
 
-/** model.fit with the lab's verbosity and per-epoch timing. */
+let board: { logDir: string; prefix: string } | null = null;
+
+/** Every later fitTimed logs its run for the training board under `logDir` (run names start with `prefix`); null stops. */
+export function logFitsTo(logDir: string | null, prefix = ''): void {
+  board = logDir ? { logDir, prefix } : null;
+}
+
+/** model.fit with the lab's verbosity, per-epoch timing and (after logFitsTo) a run log for the training board. */
 export async function fitTimed(model: Model, x: Tensor, y: Tensor, args: FitArgs = {}): Promise<TimedHistory> {
   const timer = new EpochTimer();
   const t0 = performance.now();
-  const h = await model.fit(x, y, { verbose: verbose(), ...args, callbacks: [...(args.callbacks ?? []), timer] });
+  const extra: callbacks.Callback[] = [timer];
+  if (board) extra.push(new callbacks.Dashboard({ logDir: board.logDir, runName: `${board.prefix}${model.name}`, print: null }));
+  const h = await model.fit(x, y, { verbose: verbose(), ...args, callbacks: [...(args.callbacks ?? []), ...extra] });
   return { history: h.history as Record<string, number[]>, secondsPerEpoch: timer.seconds, seconds: (performance.now() - t0) / 1000 };
 }
 

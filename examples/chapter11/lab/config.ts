@@ -72,7 +72,7 @@ export const USAGE = `Usage: npm start -- [--quick] [--out DIR] [--seeds N] [--o
   --quick      reduced sizes (well under a minute), deterministic
   --out DIR    where to write report.md and the plots (default runs/<timestamp>)
   --seeds N    seeds for every experiment that states a comparison or a threshold (default 5, quick 2)
-  --only LIST  run only these experiments (1-7)`;
+  --only LIST  run only these experiments (1-8)`;
 
 /** Parses the lab's command line; throws with the usage text on a bad argument. */
 export function parseArgs(argv: readonly string[]): LabArgs {
@@ -94,7 +94,7 @@ export function parseArgs(argv: readonly string[]): LabArgs {
       args.seeds = n;
     } else if (flag === '--only') {
       const list = value().split(',').map(Number);
-      if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 7)) throw new Error(`--only expects experiment numbers 1-7, received ${argv[i]}\n${USAGE}`);
+      if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) throw new Error(`--only expects experiment numbers 1-8, received ${argv[i]}\n${USAGE}`);
       args.only = list;
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }

@@ -1,4 +1,4 @@
-// Experiment 8 (not yet wired into main.ts): transfer learning with a small CNN, the chapter's claim that convolutional
+// Experiment 8: transfer learning with a small CNN, the chapter's claim that convolutional
 // features transfer better than dense ones. A CNN on all 10 classes (accuracy and time), then the book's setup:
 // task A (8 classes) -> task B (shirt vs sandal, 200 images), B from scratch vs B on A (frozen, then fine-tuned), over seeds.
 import { Sequential, layers, optimizers, setRandomSeed } from 'layerwise';
@@ -7,7 +7,7 @@ import { fitTimed, last, testScores, type Ctx } from './common.js';
 import { taskA, taskB, take, type Split } from './data.js';
 import { fmt, meanStd } from './report.js';
 
-/** Sizes of this experiment, full and --quick (kept here so config.ts stays untouched until it is wired in). */
+/** Sizes of this experiment, full and --quick. */
 export interface CnnLabConfig {
   /** The 10-class CNN: training images (Infinity = all) and epochs (Adam). */
   tenClass: { trainSize: number; epochs: number };

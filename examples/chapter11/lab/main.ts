@@ -1,9 +1,9 @@
-// The chapter 11 lab: runs the seven experiments on Fashion-MNIST and writes runs/<timestamp>/report.md with its plots.
+// The chapter 11 lab: runs the eight experiments on Fashion-MNIST and writes runs/<timestamp>/report.md with its plots.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { backendInfo, getBackend, setRandomSeed } from 'layerwise';
 import { FULL, QUICK, USAGE, parseArgs, type LabArgs, type LabConfig } from './config.js';
-import type { Ctx } from './common.js';
+import { logFitsTo, type Ctx } from './common.js';
 import { loadLabData } from './data.js';
 import { Report, fmt } from './report.js';
 import { gradientsExperiment } from './exp1_gradients.js';
@@ -13,6 +13,7 @@ import { clippingExperiment } from './exp4_clipping.js';
 import { transferExperiment } from './exp5_transfer.js';
 import { unsupervisedExperiment } from './exp6_unsupervised.js';
 import { selfSupervisedExperiment } from './exp7_selfsupervised.js';
+import { cnnTransferExperiment } from './exp8_cnn_transfer.js';
 
 /** The experiments, in report order. */
 export const EXPERIMENTS: { title: string; run: (ctx: Ctx) => Promise<void> }[] = [
@@ -23,6 +24,7 @@ export const EXPERIMENTS: { title: string; run: (ctx: Ctx) => Promise<void> }[] 
   { title: 'Transfer learning', run: transferExperiment },
   { title: 'Unsupervised pretraining: autoencoder and GAN', run: unsupervisedExperiment },
   { title: 'Self-supervised pretraining: rotation prediction', run: selfSupervisedExperiment },
+  { title: 'Convolutional networks: accuracy and transfer learning', run: cnnTransferExperiment },
 ];
 
 function timestamp(): string {
@@ -62,6 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     `- Data: Fashion-MNIST, pixels scaled to [0, 1]; the first 5,000 training images are the validation set (the book's split); ` +
       `used here: ${data.sizes.train} training, ${data.sizes.valid} validation, ${data.sizes.test} test images`,
     `- Seeds: ${cfg.seeds} (every experiment that states a comparison or a threshold runs once per seed)`,
+    `- Training board: every fit is logged under \`board/\`; watch or replay them with \`npm run board -- ${path.join(dir, 'board')}\``,
   ], cfg.seeds);
   if (backend === 'reference') report.notes.push('Ran on the reference backend (pure TypeScript, slow); the full lab is sized for the native backend.');
   let failed = 0;
@@ -71,6 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const section = report.section(number, exp.title);
     console.log(`\n=== ${number}. ${exp.title} ===`);
     setRandomSeed(42 + number);
+    logFitsTo(path.join(dir, 'board'), `e${number}-`);
     const start = performance.now();
     const cpu = process.cpuUsage();
     try {
