@@ -5,6 +5,9 @@ import { BatchNormalization, LayerNormalization } from './normalization.js';
 import { ELU, LeakyReLU, PReLU, ReLU, RReLU, Softmax } from './activations.js';
 import { AlphaDropout, Dropout, GaussianDropout, GaussianNoise } from './regularization.js';
 import { markOutputsInternal } from './layer.js';
+import {
+  CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Rescaling, Resizing,
+} from './preprocessing/index.js';
 
 export { Layer, layerError } from './layer.js';
 export type {
@@ -18,6 +21,10 @@ export { ELU, LeakyReLU, PReLU, ReLU, RReLU, Softmax, type LeakyReLUArgs, type P
 export {
   AlphaDropout, Dropout, GaussianDropout, GaussianNoise, type DropoutArgs, type GaussianDropoutArgs, type GaussianNoiseArgs,
 } from './regularization.js';
+export {
+  Rescaling, Normalization, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, RandomContrast,
+  type RescalingArgs, type NormalizationArgs, type ResizingArgs, type CropArgs, type FlipMode,
+} from './preprocessing/index.js';
 
 /** Every built-in layer class (InputLayer registers itself in input_layer.ts). */
 const BUILT_IN_LAYERS: SerializableClass[] = [
@@ -25,4 +32,8 @@ const BUILT_IN_LAYERS: SerializableClass[] = [
   LeakyReLU, PReLU, RReLU, ELU, ReLU, Softmax, Dropout, AlphaDropout, GaussianNoise, GaussianDropout,
 ];
 for (const cls of BUILT_IN_LAYERS) registerSerializable('layer', cls);
+// Preprocessing layers: serializable; their outputs are not marked internal (in inference they return their input).
+for (const cls of [Rescaling, Normalization, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, RandomContrast]) {
+  registerSerializable('layer', cls as unknown as SerializableClass);
+}
 markOutputsInternal(...BUILT_IN_LAYERS);

@@ -168,3 +168,64 @@ export function affineTransform(x: Tensor, transforms: readonly (readonly number
   }
   return new Tensor(out, [...x.shape], 'float32');
 }
+
+/** Keras' pad_to_aspect_ratio: the image centred on a `fillValue` canvas with the target's aspect ratio, then resized. */
+export function resizePaddedToAspect(x: Tensor, height: number, width: number, interpolation: Interpolation, fillValue: number): Tensor {
+  const { n, h, w, c, batched } = imageDims(x, 'resize');
+  const ph = Math.max(h, Math.trunc((w * height) / width));
+  const pw = Math.max(w, Math.trunc((h * width) / height));
+  let padded = x;
+  if (ph !== h || pw !== w) {
+    const top = Math.trunc((ph - h) / 2);
+    const left = Math.trunc((pw - w) / 2);
+    const src = f32(x);
+    const out = new Float32Array(n * ph * pw * c).fill(fillValue);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < h; i++) out.set(src.subarray(((b * h + i) * w) * c, ((b * h + i) * w + w) * c), ((b * ph + top + i) * pw + left) * c);
+    }
+    padded = new Tensor(out, batched ? [n, ph, pw, c] : [ph, pw, c], 'float32');
+  }
+  return ph === height && pw === width ? padded : resizeImage(padded, height, width, interpolation);
+}
+
+/** Flips the images whose `flags[b]` is set, left-right and/or up-down. */
+export function flipImages(x: Tensor, flags: readonly boolean[], horizontal: boolean, vertical: boolean): Tensor {
+  const { n, h, w, c } = imageDims(x, 'flip');
+  const src = f32(x);
+  const out = new Float32Array(src.length);
+  for (let b = 0; b < n; b++) {
+    const fh = horizontal && flags[b];
+    const fv = vertical && flags[b];
+    for (let i = 0; i < h; i++) {
+      const si = fv ? h - 1 - i : i;
+      for (let j = 0; j < w; j++) {
+        const sj = fh ? w - 1 - j : j;
+        const from = ((b * h + si) * w + sj) * c;
+        const to = ((b * h + i) * w + j) * c;
+        for (let k = 0; k < c; k++) out[to + k] = src[from + k];
+      }
+    }
+  }
+  return new Tensor(out, [...x.shape], 'float32');
+}
+
+/** tf.image.adjust_contrast per image ((x - mean over h, w) * factor + mean), clipped to [lo, hi] as Keras' RandomContrast. */
+export function adjustContrast(x: Tensor, factors: readonly number[], lo: number, hi: number): Tensor {
+  const { n, h, w, c } = imageDims(x, 'adjustContrast');
+  const src = f32(x);
+  const out = new Float32Array(src.length);
+  const hw = h * w;
+  for (let b = 0; b < n; b++) {
+    const base = b * hw * c;
+    for (let k = 0; k < c; k++) {
+      let sum = 0;
+      for (let p = 0; p < hw; p++) sum += src[base + p * c + k];
+      const mean = Math.fround(sum / hw);
+      for (let p = 0; p < hw; p++) {
+        const v = (src[base + p * c + k] - mean) * factors[b] + mean;
+        out[base + p * c + k] = Math.min(Math.max(v, lo), hi);
+      }
+    }
+  }
+  return new Tensor(out, [...x.shape], 'float32');
+}
