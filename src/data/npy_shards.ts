@@ -10,9 +10,11 @@ import { Dataset } from './dataset.js';
 import { DONE, type DataIterator, type MaybePromise, type Step } from './iterator.js';
 
 export interface NpyShardsOptions {
-  /** Visit the shards in a seeded random order each pass (default false); combine with shuffle() for sample order. */
+  /** Visit the shards in a seeded random order each pass (default false). */
   shuffleShards?: boolean;
-  /** Seed of the shard order (default: drawn from the global generator now). */
+  /** Shards in random order and the rows of each shard in random order, new per pass (default false). */
+  shuffle?: boolean;
+  /** Seed of these orders (default: drawn from the global generator now, so setRandomSeed fixes it). */
   seed?: number;
 }
 
@@ -51,7 +53,10 @@ class ShardIterator implements DataIterator<Element> {
   private pending: Promise<Tensor[]> | null = null;
   private stopped = false;
 
-  constructor(private readonly shards: readonly (readonly string[])[], private readonly order: readonly number[], private readonly tuple: boolean) {
+  private perm: Int32Array | null = null;
+
+  constructor(private readonly shards: readonly (readonly string[])[], private readonly order: readonly number[], private readonly tuple: boolean,
+    private readonly rowRng: Generator | null) {
     this.pending = this.load(0);
   }
 
@@ -66,7 +71,7 @@ class ShardIterator implements DataIterator<Element> {
     if (this.stopped) return DONE;
     const cur = this.rows;
     if (cur && this.i < cur[0].shape[0]) {
-      const i = this.i++;
+      const i = this.perm ? this.perm[this.i++] : this.i++;
       const value = this.tuple ? cur.map((t) => rowView(t, i)) : rowView(cur[0], i);
       return { value, done: false };
     }
@@ -77,6 +82,7 @@ class ShardIterator implements DataIterator<Element> {
     return p.then((ts) => {
       this.rows = ts;
       this.i = 0;
+      if (this.rowRng) this.perm = permutation(ts[0].shape[0], this.rowRng);
       this.pending = this.load(this.k);
       return this.next();
     });
@@ -89,10 +95,24 @@ class ShardIterator implements DataIterator<Element> {
   }
 }
 
+function permutation(n: number, g: Generator): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(i + 1);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
 /**
  * Streams samples from .npy shards: `shards[k]` lists the arrays of shard k (e.g. `['x_003.npy', 'y_003.npy']`)
  * whose rows pair up; elements are `[x, y]` (one tensor per array) or a single tensor for one-array shards.
  * Only the current shard and the next (read ahead) are in memory.
+ * NOTE: rows are views of their shard, so a large shuffle() buffer after this source keeps alive every shard that
+ * still has a row in the buffer; prefer `shuffle: true` (random shard order and row order within each shard).
  * @example data.fromNpyShards([['x0.npy', 'y0.npy'], ['x1.npy', 'y1.npy']]).shuffle(8192).batch(32)
  */
 export function fromNpyShards(shards: readonly (string | readonly string[])[], options: NpyShardsOptions = {}): Dataset {
@@ -108,17 +128,19 @@ export function fromNpyShards(shards: readonly (string | readonly string[])[], o
     if (rows.some((r) => r !== rows[0])) throw new Error(`data.fromNpyShards: the arrays ${l.join(', ')} have different row counts (${rows.join(', ')})`);
     total += rows[0];
   }
-  const seed = options.seed ?? (options.shuffleShards ? globalRng().nextUint32() : 0);
+  const shuffleRows = options.shuffle ?? false;
+  const shuffleShards = shuffleRows || (options.shuffleShards ?? false);
+  const seed = options.seed ?? (shuffleShards ? globalRng().nextUint32() : 0);
   return new Dataset((salt) => {
     const order = lists.map((_, k) => k);
-    if (options.shuffleShards) {
-      const g = new Generator(mixSeed(seed, salt));
+    const g = new Generator(mixSeed(seed, salt));
+    if (shuffleShards) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = g.int(i + 1);
         [order[i], order[j]] = [order[j], order[i]];
       }
     }
-    return new ShardIterator(lists, order, width > 1);
+    return new ShardIterator(lists, order, width > 1, shuffleRows ? g : null);
   }, total);
 }
 

@@ -111,7 +111,9 @@ export async function fit(model: Model, x: ModelData | DataSource, y: ModelData 
       const started = feed.begin(epoch, pos.position);
       if (isPromise(started)) await started;
       if (at) {
-        rng.setState(at.rng);
+        // Mid-epoch: the generator continues from the saved batch. At an epoch start (step 0) the saved state was
+        // the one the shuffle drew from, already in place: restoring it again would replay the shuffle's draws.
+        if (at.step > 0) rng.setState(at.rng);
         trackers.loss.restore(at.loss);
       }
       setTrainingPosition(model, pos);

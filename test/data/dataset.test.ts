@@ -147,6 +147,11 @@ describe('Dataset file sources', () => {
       const orders = await Promise.all([0, 1, 2, 3].map(async (e) => (await values(sh, e)).map((r) => r[3]).join()));
       assert.ok(new Set(orders).size > 1, `shard orders should vary per epoch: ${orders.join(' | ')}`);
       assert.throws(() => data.fromNpyShards([[shards[0][0], shards[2][1]]]), /different row counts \(3, 1\)/);
+      const rows = data.fromNpyShards(shards, { shuffle: true, seed: 2 });
+      const e0 = (await values(rows, 0)).map((r) => r[3]);
+      assert.deepEqual([...e0].sort(), [0, 1, 2, 3, 4, 5, 6], 'every row once per pass');
+      assert.deepEqual((await values(rows, 0)).map((r) => r[3]), e0, 'reproducible per epoch');
+      assert.ok((await Promise.all([1, 2, 3].map(async (e) => (await values(rows, e)).map((r) => r[3]).join()))).some((o) => o !== e0.join()));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,13 +10,16 @@ import { Generator } from '../../src/random/rng.js';
 
 const script = fileURLToPath(new URL('./resume_script.js', import.meta.url));
 
-/** Runs the script; kills it after `killAfterMs` (null: let it finish). Resolves true if it finished. */
+/** Runs the script; kills it `killAfterMs` after it starts training (null: let it finish). Resolves true if it finished. */
 function runOnce(dir: string, out: string, mode: string, killAfterMs: number | null): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, '--run', dir, out, mode], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [script, '--run', dir, out, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
+    let timer: NodeJS.Timeout | null = null;
     child.stderr.on('data', (d) => (err += d));
-    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.stdout.on('data', (d: Buffer) => {
+      if (killAfterMs !== null && timer === null && d.toString().includes('training')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
       if (signal === 'SIGKILL') resolve(false);
@@ -36,10 +39,10 @@ async function check(mode: string, seed: number): Promise<void> {
     const g = new Generator(seed);
     let kills = 0;
     let resumedFromBackup = 0;
-    // Kill several times at random moments (startup, mid-batch, mid-write), then let the last run finish.
+    // Kill several times at random moments of training (mid-batch, mid-write), then let the last run finish.
     while (kills < 4) {
       if (existsSync(join(backup, 'backup.json'))) resumedFromBackup++;
-      const finished = await runOnce(backup, out, mode, 250 + Math.floor(g.uniform() * 900));
+      const finished = await runOnce(backup, out, mode, 50 + Math.floor(g.uniform() * 700));
       if (finished) break;
       kills++;
     }

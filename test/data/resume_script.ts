@@ -1,6 +1,7 @@
 // Helper process for resume.test.ts: a seeded fit with dropout, Adam and a shuffled feed, backed up every 3 batches.
 // Does nothing unless run with --run <backupDir> <outFile> <stream|tensor|steps> (the test runner may load every file under test/).
 import { writeFileSync, renameSync } from 'node:fs';
+import '../../src/backend/native.js';
 import { Sequential } from '../../src/models/index.js';
 import { Dense, Dropout } from '../../src/layers/index.js';
 import { randomNormal, tensor } from '../../src/tensor/creation.js';
@@ -20,7 +21,8 @@ async function main(backupDir: string, outFile: string, mode: string): Promise<v
   ]);
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
   const delay = new LambdaCallback({ onBatchEnd: () => new Promise<void>((r) => setTimeout(r, 4)) });
-  const callbacks = [new BackupAndRestore(backupDir, { saveFreq: 3 }), delay];
+  const started = new LambdaCallback({ onTrainBegin: () => void process.stdout.write('training\n') });
+  const callbacks = [new BackupAndRestore(backupDir, { saveFreq: 3 }), started, delay];
   const ds = Dataset.fromTensors([x, y]).shuffle(128).batch(16);
   if (mode === 'stream') await model.fit(ds, { epochs: 5, verbose: 0, callbacks });
   else if (mode === 'steps') await model.fit(ds.repeat(), { epochs: 5, stepsPerEpoch: 17, verbose: 0, callbacks });

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sequential } from '../../src/models/index.js';
-import { Dense } from '../../src/layers/index.js';
+import { Dense, Dropout } from '../../src/layers/index.js';
+import { LambdaCallback } from '../../src/callbacks/lambda.js';
 import { randomNormal, tensor } from '../../src/tensor/creation.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { setRandomSeed } from '../../src/random/rng.js';
@@ -72,6 +73,34 @@ describe('fit on a Dataset', () => {
     assert.match(text, /Epoch 1\/2\n {6}3\/Unknown - \d+s/);
     assert.match(text, /Epoch 2\/2\n3\/3 \[=+\]/);
   });
+});
+
+describe('BackupAndRestore resume points (in process)', () => {
+  for (const [label, crashAt] of [['an epoch boundary', { epoch: 1, batch: 0 }], ['mid-epoch', { epoch: 1, batch: 2 }]] as const) {
+    it(`a crashed tensor fit with dropout resumes from ${label} bit-identically`, async () => {
+      const build = (): Sequential => {
+        setRandomSeed(9);
+        const m = new Sequential([new Dense(8, { inputShape: [3], activation: 'relu' }), new Dropout(0.4), new Dense(2, { activation: 'softmax' })]);
+        m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+        return m;
+      };
+      const { x, y } = setup();
+      const ref = build();
+      await ref.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0 });
+      const dir = mkdtempSync(join(tmpdir(), 'lw-resume-'));
+      try {
+        const crash = new LambdaCallback({ onBatchBegin: (b) => { if (b === crashAt.batch && epoch === crashAt.epoch) throw new Error('crash'); } });
+        let epoch = 0;
+        const track = new LambdaCallback({ onEpochBegin: (e) => void (epoch = e) });
+        await assert.rejects(build().fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, callbacks: [new BackupAndRestore(dir, { saveFreq: 2 }), track, crash] }), /crash/);
+        const again = build();
+        await again.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, callbacks: [new BackupAndRestore(dir, { saveFreq: 2 })] });
+        assert.deepEqual(weights(again), weights(ref));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('fit on a stream: errors', () => {
