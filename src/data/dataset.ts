@@ -2,10 +2,10 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { Generator, globalRng, mixSeed } from '../random/rng.js';
-import { flatten, rebuild, rowView, type Element } from './structure.js';
+import { flatten, rebuild, rowView, rowsView, type Element } from './structure.js';
 import { DONE, StageIterator, fromJsIterator, isPromise, type DataIterator, type MaybePromise, type Step } from './iterator.js';
 import {
-  MapIterator, PrefetchIterator, RepeatIterator, batchStage, filterStage, shuffleStage, skipStage, takeStage, unbatchStage,
+  MapIterator, PrefetchIterator, RepeatIterator, RowsBatchIterator, batchStage, filterStage, shuffleStage, skipStage, takeStage, unbatchStage,
 } from './stages.js';
 
 /** Opens one pass over the data; `salt` identifies the pass (the epoch) so seeded shuffles differ per pass. */
@@ -65,6 +65,13 @@ export class Dataset<T extends Element = Element> {
           const row = i++;
           return { value: rebuild(tensors, leaves.map((t) => rowView(t, row))) as E, done: false };
         },
+        // Consecutive rows are views of the tensors (no copy), as slicing them would be.
+        nextRows: (k: number): Element | null => {
+          if (i >= n) return null;
+          const start = i;
+          i = Math.min(n, i + k);
+          return rebuild(tensors, leaves.map((t) => rowsView(t, start, i)));
+        },
       };
     }, n);
   }
@@ -106,7 +113,10 @@ export class Dataset<T extends Element = Element> {
     const drop = options.dropRemainder ?? false;
     const n = this.length;
     const length = n === null || n === Infinity ? n : drop ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
-    return new Dataset<T>((salt) => new StageIterator(this.open(salt), batchStage(batchSize, drop)) as DataIterator<T>, length);
+    return new Dataset<T>((salt) => {
+      const up = this.open(salt);
+      return (up.nextRows ? new RowsBatchIterator(up as DataIterator<Element>, batchSize, drop) : new StageIterator(up, batchStage(batchSize, drop))) as DataIterator<T>;
+    }, length);
   }
 
   /** Splits each batched element into its rows. */

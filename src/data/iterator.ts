@@ -1,5 +1,6 @@
 // Maybe-async iterators: next() answers synchronously when it can and with a promise only when a stage must wait.
 // NOTE: a pipeline of in-memory stages stays synchronous (no microtask per sample), so streaming costs ~nothing.
+import type { Element } from './structure.js';
 
 export type Step<T> = IteratorResult<T, undefined>;
 export type MaybePromise<T> = T | Promise<T>;
@@ -8,6 +9,11 @@ export type MaybePromise<T> = T | Promise<T>;
 export interface DataIterator<T> {
   next(): MaybePromise<Step<T>>;
   return?(): void;
+  /**
+   * Up to `n` consecutive elements already stacked along a new first axis (null at the end): sources that can slice
+   * rows implement it so batch() right after them builds each batch in one copy instead of one object per sample.
+   */
+  nextRows?(n: number): MaybePromise<Element | null>;
 }
 
 export const DONE: Step<never> = { value: undefined, done: true };

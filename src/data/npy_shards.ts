@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { readNpy } from '../datasets/npz.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Generator, globalRng, mixSeed } from '../random/rng.js';
-import { rowView, rowsView, type Element } from './structure.js';
+import { gatherRows, rowView, rowsView, type Element } from './structure.js';
 import { Dataset } from './dataset.js';
 import { DONE, type DataIterator, type MaybePromise, type Step } from './iterator.js';
 
@@ -75,17 +75,36 @@ class ShardIterator implements DataIterator<Element> {
       const value = this.tuple ? cur.map((t) => rowView(t, i)) : rowView(cur[0], i);
       return { value, done: false };
     }
-    if (!this.pending) return DONE;
+    const advanced = this.advance();
+    return advanced ? advanced.then(() => this.next()) : DONE;
+  }
+
+  /** Moves to the shard read ahead (and starts reading the one after); null after the last shard. */
+  private advance(): Promise<void> | null {
+    if (!this.pending) return null;
     const p = this.pending;
     this.k++;
-    // Read the following shard while this one is consumed.
     return p.then((ts) => {
       this.rows = ts;
       this.i = 0;
       if (this.rowRng) this.perm = permutation(ts[0].shape[0], this.rowRng);
       this.pending = this.load(this.k);
-      return this.next();
     });
+  }
+
+  nextRows(n: number): MaybePromise<Element | null> {
+    if (this.stopped) return null;
+    const cur = this.rows;
+    if (cur && this.i < cur[0].shape[0]) {
+      const start = this.i;
+      const end = Math.min(cur[0].shape[0], start + n);
+      this.i = end;
+      const perm = this.perm;
+      const pick = (t: Tensor): Tensor => (perm ? gatherRows(t, perm, start, end) : rowsView(t, start, end));
+      return this.tuple ? cur.map(pick) : pick(cur[0]);
+    }
+    const advanced = this.advance();
+    return advanced ? advanced.then(() => this.nextRows(n)) : null;
   }
 
   return(): void {

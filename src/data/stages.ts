@@ -1,6 +1,6 @@
 // The Dataset stages: map, filter, shuffle, batch, unbatch, take, skip (transducers) and repeat, cache, prefetch.
 import { Generator } from '../random/rng.js';
-import { stackElements, unstackElement, type Element } from './structure.js';
+import { concatElements, rowCount, stackElements, unstackElement, type Element } from './structure.js';
 import { DONE, isPromise, type DataIterator, type MaybePromise, type Step, type Transducer } from './iterator.js';
 
 export const filterStage = <T>(pred: (v: T) => boolean): Transducer<T, T> => ({
@@ -178,6 +178,42 @@ export class PrefetchIterator<T> implements DataIterator<T> {
   return(): void {
     this.ended = true;
     this.queue.length = 0;
+    this.up.return?.();
+  }
+}
+
+/** batch() right after a row-slicing source: each batch from nextRows() pieces (one copy, no per-sample objects). */
+export class RowsBatchIterator implements DataIterator<Element> {
+  private pieces: Element[] = [];
+  private have = 0;
+  private ended = false;
+
+  constructor(private readonly up: DataIterator<Element>, private readonly size: number, private readonly dropRemainder: boolean) {}
+
+  next(): MaybePromise<Step<Element>> {
+    while (!this.ended && this.have < this.size) {
+      const r = this.up.nextRows!(this.size - this.have);
+      if (isPromise(r)) return r.then((v) => (this.add(v), this.next()));
+      this.add(r);
+    }
+    if (this.have === 0 || (this.dropRemainder && this.have < this.size)) return DONE;
+    const pieces = this.pieces;
+    this.pieces = [];
+    this.have = 0;
+    return { value: pieces.length === 1 ? pieces[0] : concatElements(pieces), done: false };
+  }
+
+  private add(v: Element | null): void {
+    if (v === null) this.ended = true;
+    else {
+      this.pieces.push(v);
+      this.have += rowCount(v);
+    }
+  }
+
+  return(): void {
+    this.ended = true;
+    this.pieces = [];
     this.up.return?.();
   }
 }

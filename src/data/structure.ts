@@ -85,3 +85,38 @@ export function unstackElement(e: Element, what = 'unbatch'): Element[] {
   for (let i = 0; i < n; i++) rows[i] = rebuild(e, leaves.map((t) => rowView(t, i)));
   return rows;
 }
+
+/** The number of rows (first dimension) of a batched element. */
+export function rowCount(e: Element): number {
+  return flatten(e)[0].shape[0];
+}
+
+/** Concatenates batched elements (same structure) along their first axis. */
+export function concatElements(items: readonly Element[]): Element {
+  const flat = items.map((e) => flatten(e));
+  const out = flat[0].map((t0, j) => {
+    const total = flat.reduce((n, leaves) => n + leaves[j].shape[0], 0);
+    const ctor = t0.data.constructor as new (n: number) => TypedArray;
+    const data = new ctor((t0.size / Math.max(1, t0.shape[0])) * total);
+    let at = 0;
+    for (const leaves of flat) {
+      data.set(leaves[j].data as ArrayLike<number>, at);
+      at += leaves[j].size;
+    }
+    return new Tensor(data, [total, ...t0.shape.slice(1)], t0.dtype);
+  });
+  return rebuild(items[0], out);
+}
+
+/** Rows `index[start..end)` of a tensor, copied into a new tensor (a shuffled batch). */
+export function gatherRows(t: Tensor, index: Int32Array, start: number, end: number): Tensor {
+  const size = t.shape[0] === 0 ? 0 : t.size / t.shape[0];
+  const ctor = t.data.constructor as new (n: number) => TypedArray;
+  const out = new ctor((end - start) * size);
+  const src = t.data as Float32Array;
+  for (let r = start; r < end; r++) {
+    const from = index[r] * size;
+    out.set(src.subarray(from, from + size), (r - start) * size);
+  }
+  return new Tensor(out, [end - start, ...t.shape.slice(1)], t.dtype);
+}

@@ -152,6 +152,17 @@ describe('Dataset file sources', () => {
       assert.deepEqual([...e0].sort(), [0, 1, 2, 3, 4, 5, 6], 'every row once per pass');
       assert.deepEqual((await values(rows, 0)).map((r) => r[3]), e0, 'reproducible per epoch');
       assert.ok((await Promise.all([1, 2, 3].map(async (e) => (await values(rows, e)).map((r) => r[3]).join()))).some((o) => o !== e0.join()));
+      // batch() right after the source slices rows (crossing shard boundaries) exactly as batching sample by sample.
+      for (const src of [ds, rows]) {
+        for (const drop of [false, true]) {
+          for (const size of [2, 3, 5]) {
+            const fused = await values(src.batch(size, { dropRemainder: drop }), 1);
+            const plain = await values(src.map((e) => e).batch(size, { dropRemainder: drop }), 1);
+            assert.deepEqual(fused, plain, `batch ${size} drop ${drop}`);
+          }
+        }
+      }
+      assert.deepEqual((await values(Dataset.fromTensors([x, y]).batch(3))).map((b) => b.length), [12, 12, 4]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
