@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { convertArray, type DType } from '../tensor/dtype.js';
 import type { Variable } from '../autograd/variable.js';
 import { globalRng } from '../random/rng.js';
-import { requestResume, trainingPosition, type ResumePoint } from '../models/resume.js';
+import { requestResume, seedStreams, trainingPosition, type ResumePoint } from '../models/resume.js';
 import { writeFileAtomic } from '../utils/atomic.js';
 import { Callback } from './callback.js';
 
@@ -51,6 +51,7 @@ export interface BackupAndRestoreOptions {
  * (atomically: temporary file, fsync, rename). When fit starts and a backup exists, everything is restored and
  * training resumes at the batch after the backup, so a fit killed at any moment and restarted under the same seed
  * ends with bit-identical weights. The backup is deleted when fit ends normally, kept when it was aborted or crashed.
+ * Seeded layers' private generators (Dropout, RandomFlip... given a seed) are saved too.
  * NOTE: exactness assumes the data pipeline's randomness is seeded (shuffle seeds, the global seed), not Math.random.
  * @example await model.fit(ds, { epochs: 10, callbacks: [new callbacks.BackupAndRestore('runs/backup', { saveFreq: 100 })] });
  */
@@ -88,7 +89,11 @@ export class BackupAndRestore extends Callback {
       const withLr = opt as { setVariables?: (vs: Tensor[]) => void };
       if (typeof withLr.setVariables === 'function') withLr.setVariables(vars.map((v) => v.read()));
     }
-    if (backup.resume) requestResume(this.model!, backup.resume);
+    if (backup.resume) {
+      const streams = seedStreams(this.model!);
+      backup.resume.layerRngs?.forEach((st, i) => streams[i]?.setState(st));
+      requestResume(this.model!, backup.resume);
+    }
     else this.model!.resumeEpoch = backup.epoch;
   }
 
@@ -98,7 +103,7 @@ export class BackupAndRestore extends Callback {
       epoch: point.epoch,
       weights: this.model!.getWeights().map(store),
       optimizer: this.optimizerVariables().map((v) => store(v.read())),
-      resume: point,
+      resume: { ...point, layerRngs: seedStreams(this.model!).map((s) => s.getState()) },
     };
     await mkdir(this.backupDir, { recursive: true });
     await writeFileAtomic(this.file, JSON.stringify(backup));

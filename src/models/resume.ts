@@ -1,5 +1,7 @@
 // The training position fit exposes to BackupAndRestore, and the position a restored backup asks fit to resume from.
 import type { Model } from './functional.js';
+import type { Layer } from '../layers/layer.js';
+import { SeedStream } from '../layers/utils.js';
 
 /** A generator state (see Generator.getState). */
 export interface RngState {
@@ -24,6 +26,8 @@ export interface TrainingPosition {
 /** A position to resume from, with the global generator's state at that point. */
 export interface ResumePoint extends TrainingPosition {
   rng: RngState;
+  /** The private generators of seeded layers (seedStreams order; null for unseeded ones). */
+  layerRngs?: (RngState | null)[];
 }
 
 const current = new WeakMap<Model, TrainingPosition>();
@@ -50,4 +54,18 @@ export function takeResume(model: Model): ResumePoint | undefined {
   const p = pending.get(model);
   pending.delete(model);
   return p;
+}
+
+/** The seed streams of a model's layers (seeded ones carry a private generator), in layer order. */
+export function seedStreams(model: Model): SeedStream[] {
+  const out: SeedStream[] = [];
+  const seen = new Set<Layer>();
+  const walk = (layer: Layer): void => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    for (const v of Object.values(layer)) if (v instanceof SeedStream) out.push(v);
+    for (const l of layer.sublayers()) walk(l);
+  };
+  walk(model);
+  return out;
 }

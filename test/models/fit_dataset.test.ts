@@ -80,7 +80,8 @@ describe('BackupAndRestore resume points (in process)', () => {
     it(`a crashed tensor fit with dropout resumes from ${label} bit-identically`, async () => {
       const build = (): Sequential => {
         setRandomSeed(9);
-        const m = new Sequential([new Dense(8, { inputShape: [3], activation: 'relu' }), new Dropout(0.4), new Dense(2, { activation: 'softmax' })]);
+        // One dropout on the global generator, one with its own seed (a private generator the backup must keep too).
+        const m = new Sequential([new Dense(8, { inputShape: [3], activation: 'relu' }), new Dropout(0.4), new Dropout({ rate: 0.3, seed: 17 }), new Dense(2, { activation: 'softmax' })]);
         m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
         return m;
       };
