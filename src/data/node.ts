@@ -13,6 +13,8 @@ export type { NpyShardsOptions } from './npy_shards.js';
 export { fromCsv } from './csv.js';
 export type { CsvOptions } from './csv.js';
 export { fromImageFolder, decodeImage } from './image_folder.js';
+export { mapInWorkers } from './workers.js';
+export type { MapInWorkersOptions } from './workers.js';
 export type { ImageFolderOptions } from './image_folder.js';
 
 /**

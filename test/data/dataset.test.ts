@@ -131,6 +131,16 @@ describe('Dataset transformations', () => {
   });
 });
 
+describe('mapInWorkers', () => {
+  it('applies a module function in worker threads, keeps the order, and reports a failing element', async () => {
+    const fn = new URL('./map_worker_fn.js', import.meta.url);
+    const ds = Dataset.fromTensors([range(12), range(12)]);
+    const out = await values(data.mapInWorkers(ds, fn, { workers: 2 }).batch(5));
+    assert.deepEqual(out.map((b) => b.slice(0, b.length / 2)), [[0, 2, 4, 6, 8], [10, 12, 14, 16, 18], [20, 22]]);
+    await assert.rejects(data.mapInWorkers(Dataset.fromTensors([range(20), range(20)]), fn, { workers: 3 }).toArray(), /data.mapInWorkers: thirteen/);
+  });
+});
+
 describe('Dataset file sources', () => {
   it('streams .npy shards written by writeNpyShards (and read by readNpy), shard order shuffled per epoch', async () => {
     const dir = tmp();

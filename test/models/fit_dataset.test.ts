@@ -37,7 +37,13 @@ describe('fit on a Dataset', () => {
     const pa = await a.model.predict(a.x, { verbose: 0, batchSize: 16 });
     const pb = await b.model.predict(Dataset.fromTensors(b.x).batch(16), { verbose: 0 });
     assert.deepEqual(Array.from(pb.dataSync()), Array.from(pa.dataSync()));
-    // predict takes the x of [x, y] batches too
+    // validationSteps: only the first batches of the validation stream
+    const first = await b.model.evaluate(ds.take(1), { verbose: 0 });
+    const hv = await b.model.fit(ds, { epochs: 1, verbose: 0, validationData: ds, validationSteps: 1 });
+    const after = await b.model.evaluate(ds.take(1), { verbose: 0 });
+    assert.notDeepEqual(after, first);
+    assert.equal(hv.history.val_loss[0], after[0]);
+        // predict takes the x of [x, y] batches too
     assert.deepEqual((await b.model.predict(ds, { verbose: 0 })).shape, [40, 2]);
   });
 
