@@ -70,7 +70,13 @@ class WorkerMapIterator implements DataIterator<Element> {
   }
 
   next(): MaybePromise<Step<Element>> {
-    while (this.queue.length < this.pool.length * 2) this.queue.push(this.request());
+    if (this.pool.length === 0) return DONE;
+    while (this.queue.length < this.pool.length * 2) {
+      const p = this.request();
+      // A request that fails before its turn is reported when it is consumed, not as an unhandled rejection.
+      p.catch(() => undefined);
+      this.queue.push(p);
+    }
     const head = this.queue.shift()!;
     return head.then((s) => {
       if (s.done) this.return();
