@@ -33,6 +33,7 @@ export * as metrics from './metrics/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as callbacks from './callbacks/index.js';
 export * as datasets from './datasets/index.js';
+export * as data from './data/node.js';
 export { Input, InputLayer, Layer } from './layers/index.js';
 export { Sequential, Model, cloneModel } from './models/index.js';
 export { loadModel, saveModel, saveWeights, loadWeights, registerSerializable } from './saving/index.js';

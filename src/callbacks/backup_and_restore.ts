@@ -1,9 +1,13 @@
-// BackupAndRestore: back up weights (and optimizer state) after each epoch; a later fit resumes after the last backup.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// BackupAndRestore: back up weights, optimizer state, the random generator and the data position; a later fit resumes exactly.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { convertArray, type DType } from '../tensor/dtype.js';
 import type { Variable } from '../autograd/variable.js';
+import { globalRng } from '../random/rng.js';
+import { requestResume, seedStreams, trainingPosition, type ResumePoint } from '../models/resume.js';
+import { writeFileAtomic } from '../utils/atomic.js';
 import { Callback } from './callback.js';
 
 interface StoredTensor {
@@ -14,11 +18,13 @@ interface StoredTensor {
 }
 
 interface Backup {
-  format: 'layerwise-backup-1';
-  /** The next epoch to run (= completed epochs). */
+  format: 'layerwise-backup-1' | 'layerwise-backup-2';
+  /** The epoch to run (= completed epochs when `resume.step` is 0). */
   epoch: number;
   weights: StoredTensor[];
   optimizer: StoredTensor[];
+  /** Format 2: where in the epoch, the data position and the generator's states. */
+  resume?: ResumePoint;
 }
 
 function store(t: Tensor): StoredTensor {
@@ -33,26 +39,35 @@ function load(s: StoredTensor): Tensor {
 }
 
 export interface BackupAndRestoreOptions {
+  /** 'epoch' (default): back up after every epoch; a number n: also after every n batches (Keras' save_freq). */
+  saveFreq?: 'epoch' | number;
   /** Remove the backup when fit completes (default true). */
   deleteCheckpoint?: boolean;
 }
 
 /**
- * Keras' BackupAndRestore: after every epoch, writes the model's weights, the optimizer's variables
- * and the epoch to `backupDir/backup.json` (atomically: write then rename). When fit starts and a
- * backup exists, the weights are restored and training resumes at the epoch after the last backup.
- * The optimizer is built on the model's trainable variables and its variables (iterations, learning
- * rate, slots) restored when their count and shapes match the backup (otherwise its slots start fresh). The backup is deleted when fit ends normally, but kept when
- * the fit was aborted (AbortSignal) or crashed, so the next fit resumes.
- * @example await model.fit(x, y, { epochs: 10, callbacks: [new callbacks.BackupAndRestore('runs/backup')] });
+ * Keras' BackupAndRestore, exact: writes the model's weights, the optimizer's variables, the global random
+ * generator's state and the data position (epoch, batch, the epoch's shuffle) to `backupDir/backup.json`
+ * (atomically: temporary file, fsync, rename). When fit starts and a backup exists, everything is restored and
+ * training resumes at the batch after the backup, so a fit killed at any moment and restarted under the same seed
+ * ends with bit-identical weights. The backup is deleted when fit ends normally, kept when it was aborted or crashed.
+ * Seeded layers' private generators (Dropout, RandomFlip... given a seed) are saved too.
+ * NOTE: exactness assumes the data pipeline's randomness is seeded (shuffle seeds, the global seed), not Math.random.
+ * @example await model.fit(ds, { epochs: 10, callbacks: [new callbacks.BackupAndRestore('runs/backup', { saveFreq: 100 })] });
  */
 export class BackupAndRestore extends Callback {
   private readonly file: string;
+  private readonly saveFreq: 'epoch' | number;
+  private batches = 0;
 
   constructor(readonly backupDir: string, private readonly options: BackupAndRestoreOptions = {}) {
     super();
     if (!backupDir) throw new Error('BackupAndRestore: backupDir is required');
     this.file = join(backupDir, 'backup.json');
+    this.saveFreq = options.saveFreq ?? 'epoch';
+    if (this.saveFreq !== 'epoch' && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0)) {
+      throw new Error(`BackupAndRestore: saveFreq must be 'epoch' or a positive integer, received ${String(this.saveFreq)}`);
+    }
   }
 
   private optimizerVariables(): Variable[] {
@@ -61,9 +76,10 @@ export class BackupAndRestore extends Callback {
   }
 
   override onTrainBegin(): void {
+    this.batches = 0;
     if (!existsSync(this.file)) return;
     const backup = JSON.parse(readFileSync(this.file, 'utf8')) as Backup;
-    if (backup.format !== 'layerwise-backup-1') throw new Error(`BackupAndRestore: ${this.file} is not a layerwise backup`);
+    if (backup.format !== 'layerwise-backup-1' && backup.format !== 'layerwise-backup-2') throw new Error(`BackupAndRestore: ${this.file} is not a layerwise backup`);
     this.model!.setWeights(backup.weights.map(load));
     const opt = this.model!.optimizer as { build?: (vs: Variable[]) => void } | undefined;
     if (typeof opt?.build === 'function') opt.build(this.model!.compiled?.trainable ?? this.model!.trainableWeights);
@@ -73,20 +89,37 @@ export class BackupAndRestore extends Callback {
       const withLr = opt as { setVariables?: (vs: Tensor[]) => void };
       if (typeof withLr.setVariables === 'function') withLr.setVariables(vars.map((v) => v.read()));
     }
-    this.model!.resumeEpoch = backup.epoch;
+    if (backup.resume) {
+      const streams = seedStreams(this.model!);
+      backup.resume.layerRngs?.forEach((st, i) => streams[i]?.setState(st));
+      requestResume(this.model!, backup.resume);
+    }
+    else this.model!.resumeEpoch = backup.epoch;
   }
 
-  override onEpochEnd(epoch: number): void {
+  private async save(point: ResumePoint): Promise<void> {
     const backup: Backup = {
-      format: 'layerwise-backup-1',
-      epoch: epoch + 1,
+      format: 'layerwise-backup-2',
+      epoch: point.epoch,
       weights: this.model!.getWeights().map(store),
       optimizer: this.optimizerVariables().map((v) => store(v.read())),
+      resume: { ...point, layerRngs: seedStreams(this.model!).map((s) => s.getState()) },
     };
-    mkdirSync(this.backupDir, { recursive: true });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(backup));
-    renameSync(tmp, this.file);
+    await mkdir(this.backupDir, { recursive: true });
+    await writeFileAtomic(this.file, JSON.stringify(backup));
+  }
+
+  override async onBatchEnd(): Promise<void> {
+    this.batches++;
+    if (this.saveFreq === 'epoch' || this.batches % this.saveFreq !== 0) return;
+    const pos = trainingPosition(this.model!);
+    if (pos) await this.save({ ...pos, loss: { ...pos.loss }, rng: globalRng().getState() });
+  }
+
+  override async onEpochEnd(epoch: number): Promise<void> {
+    const pos = trainingPosition(this.model!);
+    const rng = globalRng().getState();
+    await this.save({ epoch: epoch + 1, step: 0, position: pos?.carry ?? 0, carry: pos?.carry ?? 0, epochRng: rng, rng, loss: { total: 0, count: 0 } });
   }
 
   override onTrainEnd(): void {

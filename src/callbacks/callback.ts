@@ -7,8 +7,8 @@ export type Logs = Record<string, number>;
 /** What fit tells callbacks about the run (Keras' callback.params). */
 export interface TrainingParams {
   epochs: number;
-  /** Batches per epoch. */
-  steps: number;
+  /** Batches per epoch (null while unknown: a stream without a length, before its first epoch ends). */
+  steps: number | null;
   verbose: number;
   [key: string]: unknown;
 }

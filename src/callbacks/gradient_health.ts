@@ -78,7 +78,7 @@ export class GradientHealth extends Callback {
     // The weights have not changed since a report taken after the epoch's last batch: reuse it.
     const last = this.lastReport;
     let report: TimedReport | undefined;
-    if (last && last.epoch === epoch && last.batch >= 0 && last.batch === this.params.steps - 1) {
+    if (last && last.epoch === epoch && last.batch >= 0 && last.batch === (this.params.steps ?? 0) - 1) {
       report = { ...last, batch: -1 };
       this.reports.push(report);
     } else {

@@ -50,7 +50,8 @@ export class Progbar {
   private lastUpdate = 0;
   private totalWidth = 0;
 
-  constructor(readonly target: number, options: ProgbarOptions = {}) {
+  /** @param target total steps, or null when unknown (a stream): Keras then draws `  37/Unknown`. */
+  constructor(readonly target: number | null, options: ProgbarOptions = {}) {
     this.width = options.width ?? 30;
     this.verbose = options.verbose ?? 1;
     this.stream = options.stream ?? process.stdout;
@@ -65,6 +66,7 @@ export class Progbar {
   }
 
   private bar(current: number): string {
+    if (this.target === null) return `${String(current).padStart(7)}/Unknown`;
     const digits = Math.floor(Math.log10(Math.max(1, this.target))) + 1;
     let bar = `${String(current).padStart(digits)}/${this.target} [`;
     const progWidth = Math.floor(this.width * (this.target > 0 ? current / this.target : 1));
@@ -88,7 +90,7 @@ export class Progbar {
       const prev = this.totalWidth;
       const bar = this.bar(current);
       let info: string;
-      if (finalize) {
+      if (finalize || this.target === null) {
         info = ` - ${elapsed.toFixed(0)}s${formatTime(perUnit, this.unitName)}`;
       } else {
         const eta = perUnit * (this.target - current);
@@ -103,8 +105,8 @@ export class Progbar {
       const prefix = this.dynamic ? '\r' : '';
       this.stream.write(`${prefix}${bar}${info}${finalize ? '\n' : ''}`);
     } else if (this.verbose === 2 && finalize) {
-      const digits = Math.floor(Math.log10(Math.max(1, this.target))) + 1;
-      let line = `${String(current).padStart(digits)}/${this.target} - ${elapsed.toFixed(0)}s`;
+      const digits = Math.floor(Math.log10(Math.max(1, this.target ?? current))) + 1;
+      let line = `${String(current).padStart(digits)}/${this.target ?? 'Unknown'} - ${elapsed.toFixed(0)}s`;
       line += Progbar.values(values);
       line += ` -${formatTime(elapsed, 'epoch')} -${formatTime(perUnit, this.unitName)}`;
       this.stream.write(`${line}\n`);

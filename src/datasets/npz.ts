@@ -24,7 +24,7 @@ function parseHeader(text: string, name: string): NpyHeader {
 }
 
 /** Element decoders by kind+size; little/big endianness comes from the descr prefix. */
-function decode(descr: string, view: DataView, offset: number, count: number, name: string): { dtype: DType; data: TypedArray } {
+function decode(descr: string, view: DataView, offset: number, count: number, name: string, copy = true): { dtype: DType; data: TypedArray } {
   const m = /^([<>|=])([biuf])(\d+)$/.exec(descr);
   if (!m) throw new Error(`readNpy: ${name}: unsupported dtype '${descr}' (expected bool, integer or float)`);
   const little = m[1] !== '>';
@@ -35,6 +35,11 @@ function decode(descr: string, view: DataView, offset: number, count: number, na
     throw new Error(`readNpy: ${name}: expected ${need} data bytes for ${count} elements of '${descr}', received ${view.byteLength - offset}`);
   }
   const at = (i: number): number => offset + i * size;
+  // Little-endian float32 aligned in memory: a view (copy = false) or one memcpy instead of a DataView loop.
+  if (kind === 'f' && size === 4 && little && (view.byteOffset + offset) % 4 === 0) {
+    const f32 = new Float32Array(view.buffer, view.byteOffset + offset, count);
+    return { dtype: 'float32', data: copy ? f32.slice() : f32 };
+  }
   if (kind === 'b' && size === 1) return { dtype: 'bool', data: new Uint8Array(view.buffer, view.byteOffset + offset, count).slice() };
   if (kind === 'u' && size === 1) return { dtype: 'uint8', data: new Uint8Array(view.buffer, view.byteOffset + offset, count).slice() };
   if (kind === 'f' && (size === 4 || size === 8)) {
@@ -65,8 +70,9 @@ function decode(descr: string, view: DataView, offset: number, count: number, na
 /**
  * Parses one .npy buffer (format versions 1.0-3.0, C order) into a Tensor: uint8 and bool keep
  * their dtype, other integers become int32 (range-checked), floats keep float32/float64.
+ * `copy: false` lets an aligned little-endian float32 array share `bytes`' memory (streaming readers).
  */
-export function readNpy(bytes: Uint8Array, name = 'array.npy'): Tensor {
+export function readNpy(bytes: Uint8Array, name = 'array.npy', options: { copy?: boolean } = {}): Tensor {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new Error(`readNpy: ${name} is not a .npy array: expected the magic "\\x93NUMPY", received ${bytes.length} bytes starting ${JSON.stringify(Array.from(bytes.subarray(0, 6)))}`);
   }
@@ -90,7 +96,7 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): Tensor {
     throw new Error(`readNpy: ${name}: Fortran-ordered arrays are not supported (save with np.ascontiguousarray)`);
   }
   const count = header.shape.reduce((a, b) => a * b, 1);
-  const { dtype, data } = decode(header.descr, view, headerStart + headerLen, count, name);
+  const { dtype, data } = decode(header.descr, view, headerStart + headerLen, count, name, options.copy ?? true);
   return new Tensor(data, header.shape, dtype);
 }
 

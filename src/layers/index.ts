@@ -13,7 +13,9 @@ import {
 } from './pooling.js';
 import { Cropping2D, UpSampling2D, ZeroPadding2D } from './reshaping_2d.js';
 import { SpatialDropout2D } from './spatial_dropout.js';
-import { Rescaling } from './rescaling.js';
+import {
+  CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Rescaling, Resizing,
+} from './preprocessing/index.js';
 
 export { Layer, layerError } from './layer.js';
 export type {
@@ -36,14 +38,18 @@ export {
 } from './pooling.js';
 export { Cropping2D, UpSampling2D, ZeroPadding2D, type Cropping2DArgs, type UpSampling2DArgs, type ZeroPadding2DArgs } from './reshaping_2d.js';
 export { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial_dropout.js';
-export { Rescaling, type RescalingArgs } from './rescaling.js';
 
-/** Convolutional layers (and Rescaling), registered and marked like the others. */
+/** Convolutional layers, registered and marked like the others. */
 const CONV_LAYERS: SerializableClass[] = [
   Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
   GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, ZeroPadding2D, Cropping2D, UpSampling2D,
-  SpatialDropout2D, Rescaling,
+  SpatialDropout2D,
 ];
+
+export {
+  Rescaling, Normalization, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, RandomContrast,
+  type RescalingArgs, type NormalizationArgs, type ResizingArgs, type CropArgs, type FlipMode,
+} from './preprocessing/index.js';
 
 /** Every built-in layer class (InputLayer registers itself in input_layer.ts). */
 const BUILT_IN_LAYERS: SerializableClass[] = [
@@ -51,4 +57,8 @@ const BUILT_IN_LAYERS: SerializableClass[] = [
   LeakyReLU, PReLU, RReLU, ELU, ReLU, Softmax, Dropout, AlphaDropout, GaussianNoise, GaussianDropout, ...CONV_LAYERS,
 ];
 for (const cls of BUILT_IN_LAYERS) registerSerializable('layer', cls);
+// Preprocessing layers: serializable; their outputs are not marked internal (in inference they return their input).
+for (const cls of [Rescaling, Normalization, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, RandomContrast]) {
+  registerSerializable('layer', cls as unknown as SerializableClass);
+}
 markOutputsInternal(...BUILT_IN_LAYERS);

@@ -59,6 +59,15 @@ export class SeedStream {
   next(): number {
     return (this.own ?? globalRng()).nextUint32();
   }
+
+  /** The private generator's state (null without a seed): BackupAndRestore saves it to resume exactly. */
+  getState(): { s: number[]; spare: number | null } | null {
+    return this.own ? this.own.getState() : null;
+  }
+
+  setState(state: { s: number[]; spare: number | null } | null): void {
+    if (this.own && state) this.own.setState(state);
+  }
 }
 
 /** Layer arguments shared by every layer, read from a Keras config (name, trainable, dtype, shapes). */

@@ -10,7 +10,8 @@ import { functionalConfig, functionalFromConfig } from './config.js';
 import { summaryOf, type SummaryOptions } from './summary.js';
 import * as training from './training.js';
 import { modelIO } from './io.js';
-import type { CompileArgs, CompiledState, EvaluateArgs, FitArgs, PredictArgs, BatchArgs, ModelData } from './training.js';
+import type { CompileArgs, CompiledState, EvaluateArgs, FitArgs, PredictArgs, BatchArgs, ModelData, DataSource } from './training.js';
+import { isStream } from './feeds.js';
 import type { History } from '../callbacks/history.js';
 
 export interface ModelArgs {
@@ -230,18 +231,27 @@ export class Model extends Layer {
     training.compile(this, args);
   }
 
-  /** Trains for `epochs` epochs; resolves with the History (its `history` holds per-epoch logs). */
-  fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
-    return training.fit(this, x, y, args);
+  /**
+   * Trains for `epochs` epochs on tensors `(x, y)` or on a Dataset / async iterable of `[x, y]` batches;
+   * resolves with the History (its `history` holds per-epoch logs).
+   */
+  fit(x: DataSource, args?: FitArgs): Promise<History>;
+  fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History>;
+  fit(x: ModelData | DataSource, y?: ModelData | FitArgs, args: FitArgs = {}): Promise<History> {
+    if (isStream(x)) return training.fit(this, x, undefined, (y as FitArgs | undefined) ?? {});
+    return training.fit(this, x, y as ModelData, args);
   }
 
-  /** Loss then metrics over the data (Keras order). */
-  evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<number[]> {
-    return training.evaluate(this, x, y, args);
+  /** Loss then metrics over the data (Keras order): tensors `(x, y)` or a Dataset / async iterable of `[x, y]` batches. */
+  evaluate(x: DataSource, args?: EvaluateArgs): Promise<number[]>;
+  evaluate(x: ModelData, y: ModelData, args?: EvaluateArgs): Promise<number[]>;
+  evaluate(x: ModelData | DataSource, y?: ModelData | EvaluateArgs, args: EvaluateArgs = {}): Promise<number[]> {
+    if (isStream(x)) return training.evaluate(this, x, undefined, (y as EvaluateArgs | undefined) ?? {});
+    return training.evaluate(this, x, y as ModelData, args);
   }
 
-  /** Outputs for the inputs, in batches, in inference mode (a Tensor[] for a model with several outputs). */
-  predict(x: ModelData, args: PredictArgs = {}): Promise<Tensor> {
+  /** Outputs for the inputs (tensors, or a Dataset / async iterable of batches), in inference mode (a Tensor[] for several outputs). */
+  predict(x: ModelData | DataSource, args: PredictArgs = {}): Promise<Tensor> {
     return training.predict(this, x, args) as Promise<any>;
   }
 

@@ -1,12 +1,16 @@
-// The fit / evaluate / predict loops: batching, shuffling, validation, callbacks, yielding between batches.
+// The fit / evaluate / predict loops over a batch feed (tensors or a stream): validation, callbacks, exact resume.
 import type { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/tape.js';
+import { globalRng } from '../random/rng.js';
 import type { Model } from './functional.js';
-import { shuffledIndices, splitTail, takeBatch, yieldToEventLoop, type ModelData } from './data.js';
+import { splitTail, yieldToEventLoop, type ModelData } from './data.js';
 import {
   currentLogs, joinBatches, newTrackers, prepare, requireCompiled, resetMetrics, testStep, trainStep,
-  type EvaluateArgs, type FitArgs, type PredictArgs, type Prepared,
+  type DataSource, type EvaluateArgs, type FitArgs, type PredictArgs, type Prepared,
 } from './training.js';
+import { isStream, pack, StreamFeed, TensorFeed, unpack, type Feed } from './feeds.js';
+import { setTrainingPosition, takeResume, type TrainingPosition } from './resume.js';
+import { isPromise } from '../data/iterator.js';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { Progbar, ProgbarLogger } from '../callbacks/progbar.js';
@@ -16,57 +20,65 @@ function positiveInt(v: number, what: string): number {
   return v;
 }
 
-function pack(p: Prepared): Tensor[] {
-  return [...p.xs, ...p.ys, ...(p.sw ? [p.sw] : [])];
-}
-
-function unpack(ts: Tensor[], like: Prepared): Prepared {
-  const nx = like.xs.length;
-  const ny = like.ys.length;
-  return { xs: ts.slice(0, nx), ys: ts.slice(nx, nx + ny), sw: like.sw ? ts[nx + ny] : null, n: ts[0].shape[0] };
-}
-
-/** Runs the test steps over `data`; returns the logs (with `prefix`, e.g. 'val_'). */
-async function evaluateLoop(model: Model, data: Prepared, batchSize: number, prefix: string, bar: Progbar | null): Promise<Logs> {
+/** Runs the test steps over a feed; returns the logs (with `prefix`, e.g. 'val_'). */
+async function evaluateLoop(model: Model, feed: Feed, prefix: string, bar: Progbar | null): Promise<Logs> {
   resetMetrics(model);
   const trackers = newTrackers(model);
-  const all = pack(data);
-  const steps = Math.ceil(data.n / batchSize);
-  for (let step = 0; step < steps; step++) {
-    const start = step * batchSize;
-    const b = unpack(takeBatch(all, start, Math.min(data.n, start + batchSize), null), data);
+  const started = feed.begin(0, 0);
+  if (isPromise(started)) await started;
+  let step = 0;
+  for (;; step++) {
+    let b = feed.next(step);
+    if (isPromise(b)) b = await b;
+    if (!b) break;
     testStep(model, b.xs, b.ys, b.sw, trackers);
     bar?.update(step + 1, Object.entries(currentLogs(model, trackers, prefix)));
-    if (step + 1 < steps) await yieldToEventLoop();
+    await yieldToEventLoop();
   }
   const logs = currentLogs(model, trackers, prefix);
-  bar?.update(steps, Object.entries(logs), true);
+  bar?.update(step, Object.entries(logs), true);
   return logs;
 }
 
+/** The training feed and the validation feed of a fit call. */
+function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: FitArgs, batchSize: number): { train: Feed; val: Feed | null } {
+  let val: Feed | null = null;
+  const vd = args.validationData;
+  if (vd && isStream(vd)) val = new StreamFeed(model, vd, { mode: 'fit', steps: args.validationSteps, what: 'validation' });
+  else if (vd) {
+    const [vx, vy, vsw] = vd as [ModelData, ModelData, Tensor?];
+    val = new TensorFeed(prepare(model, vx, vy, vsw ?? null), positiveInt(args.validationBatchSize ?? batchSize, 'fit: validationBatchSize'), false);
+  }
+  if (isStream(x)) {
+    if (y !== undefined && y !== null) throw new Error('fit: a Dataset or iterable yields [x, y] batches itself; do not pass y');
+    if (args.validationSplit) throw new Error('fit: validationSplit needs in-memory tensors; pass validationData with a Dataset');
+    if (args.sampleWeight || args.classWeight) throw new Error('fit: with a Dataset, yield [x, y, sampleWeight] batches instead of sampleWeight/classWeight');
+    return { train: new StreamFeed(model, x, { mode: 'fit', steps: args.stepsPerEpoch, what: 'fit' }), val };
+  }
+  if (args.stepsPerEpoch !== undefined) throw new Error('fit: stepsPerEpoch applies to a Dataset or an iterable, not to in-memory tensors');
+  if (y === undefined) throw new Error('fit: expected targets y with in-memory x (or pass a Dataset of [x, y] batches)');
+  let data = prepare(model, x, y, args.sampleWeight, args.classWeight);
+  if (!vd && args.validationSplit) {
+    const { train, val: held } = splitTail(pack(data), data.n, args.validationSplit);
+    val = new TensorFeed(unpack(held, data), positiveInt(args.validationBatchSize ?? batchSize, 'fit: validationBatchSize'), false);
+    data = unpack(train, data);
+  }
+  return { train: new TensorFeed(data, batchSize, args.shuffle !== false), val };
+}
+
 /**
- * Keras fit: epochs of shuffled mini-batches, running-mean logs, optional validation, callbacks.
- * The epoch loss is the mean of the batch losses weighted by batch size (Keras 3's loss tracker).
+ * Keras fit: epochs of shuffled mini-batches (or a stream's batches), running-mean logs, optional validation,
+ * callbacks. The epoch loss is the mean of the batch losses weighted by batch size (Keras 3's loss tracker).
+ * The position (epoch, batch, shuffle generator state) is exposed so BackupAndRestore can resume exactly.
  */
-export async function fit(model: Model, x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
+export async function fit(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: FitArgs = {}): Promise<History> {
   requireCompiled(model, 'fit');
   const batchSize = positiveInt(args.batchSize ?? 32, 'fit: batchSize');
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, received ${epochs}`);
   const verbose = args.verbose ?? 1;
   const validationFreq = positiveInt(args.validationFreq ?? 1, 'fit: validationFreq');
-  let data = prepare(model, x, y, args.sampleWeight, args.classWeight);
-  let val: Prepared | null = null;
-  if (args.validationData) {
-    const [vx, vy, vsw] = args.validationData;
-    val = prepare(model, vx, vy, vsw ?? null);
-  } else if (args.validationSplit) {
-    const { train, val: held } = splitTail(pack(data), data.n, args.validationSplit);
-    val = unpack(held, data);
-    data = unpack(train, data);
-  }
-  const valBatch = positiveInt(args.validationBatchSize ?? batchSize, 'fit: validationBatchSize');
-  const steps = Math.ceil(data.n / batchSize);
+  const { train: feed, val } = fitFeeds(model, x, y, args, batchSize);
   const user: Callback[] = args.callbacks ?? [];
   const history = new History();
   const callbacks = new CallbackList([
@@ -75,43 +87,72 @@ export async function fit(model: Model, x: ModelData, y: ModelData, args: FitArg
     history,
   ]);
   callbacks.setModel(model);
-  callbacks.setParams({ epochs, steps, verbose, samples: data.n, batchSize });
+  const params = { epochs, steps: feed.steps, verbose, samples: feed.samples, batchSize };
+  callbacks.setParams(params);
   model.stopTraining = false;
   model.resumeEpoch = null;
+  takeResume(model);
   await callbacks.call('onTrainBegin');
-  const first = model.resumeEpoch ?? args.initialEpoch ?? 0;
+  const resume = takeResume(model);
+  const first = resume?.epoch ?? model.resumeEpoch ?? args.initialEpoch ?? 0;
   model.resumeEpoch = null;
-  const all = pack(data);
+  const rng = globalRng();
   let logs: Logs = {};
   let aborted = false;
-  for (let epoch = first; epoch < epochs && !model.stopTraining; epoch++) {
-    resetMetrics(model);
-    const trackers = newTrackers(model);
-    await callbacks.callAt('onEpochBegin', epoch);
-    const order = args.shuffle === false ? null : shuffledIndices(data.n);
-    for (let step = 0; step < steps; step++) {
-      if (args.signal?.aborted) {
+  try {
+    for (let epoch = first; epoch < epochs && !model.stopTraining; epoch++) {
+      resetMetrics(model);
+      const trackers = newTrackers(model);
+      await callbacks.callAt('onEpochBegin', epoch);
+      const at = resume && epoch === resume.epoch ? resume : null;
+      // The epoch's shuffle is drawn from the generator's state at this point: a resumed epoch redraws the same one.
+      if (at) rng.setState(at.epochRng);
+      const pos: TrainingPosition = { epoch, step: at?.step ?? 0, position: at?.position ?? 0, epochRng: rng.getState(), loss: { total: 0, count: 0 }, carry: 0 };
+      const started = feed.begin(epoch, pos.position);
+      if (isPromise(started)) await started;
+      if (at) {
+        // Mid-epoch: the generator continues from the saved batch. At an epoch start (step 0) the saved state was
+        // the one the shuffle drew from, already in place: restoring it again would replay the shuffle's draws.
+        if (at.step > 0) rng.setState(at.rng);
+        trackers.loss.restore(at.loss);
+      }
+      setTrainingPosition(model, pos);
+      let step = pos.step;
+      for (;; step++) {
+        if (args.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        let b = feed.next(step);
+        if (isPromise(b)) b = await b;
+        if (!b) break;
+        await callbacks.callAt('onBatchBegin', step, { batch: step, size: b.n });
+        trainStep(model, b.xs, b.ys, b.sw, trackers);
+        model.lastTrainBatch = { xs: b.xs, ys: b.ys };
+        pos.step = step + 1;
+        pos.position = feed.position();
+        pos.loss = trackers.loss.state();
+        pos.carry = feed.carriesOver ? pos.position : 0;
+        await callbacks.callAt('onBatchEnd', step, currentLogs(model, trackers));
+        if (model.stopTraining) break;
+        await yieldToEventLoop();
+      }
+      if (aborted || args.signal?.aborted) {
         aborted = true;
         break;
       }
-      const start = step * batchSize;
-      const end = Math.min(data.n, start + batchSize);
-      const b = unpack(takeBatch(all, start, end, order), data);
-      await callbacks.callAt('onBatchBegin', step, { batch: step, size: end - start });
-      trainStep(model, b.xs, b.ys, b.sw, trackers);
-      model.lastTrainBatch = { xs: b.xs, ys: b.ys };
-      await callbacks.callAt('onBatchEnd', step, currentLogs(model, trackers));
-      if (model.stopTraining) break;
-      await yieldToEventLoop();
+      if (feed.exhausted) {
+        console.warn(`Warning: fit: your input ran out of data after ${step} batches of epoch ${epoch + 1}; interrupting training. Make sure the dataset can generate at least stepsPerEpoch * epochs batches (use repeat()).`);
+        model.stopTraining = true;
+      }
+      if (params.steps === null) params.steps = step;
+      const epochLogs = currentLogs(model, trackers);
+      if (val && (epoch + 1) % validationFreq === 0) Object.assign(epochLogs, await evaluateLoop(model, val, 'val_', null));
+      await callbacks.callAt('onEpochEnd', epoch, epochLogs);
+      logs = epochLogs;
     }
-    if (aborted || args.signal?.aborted) {
-      aborted = true;
-      break;
-    }
-    const epochLogs = currentLogs(model, trackers);
-    if (val && (epoch + 1) % validationFreq === 0) Object.assign(epochLogs, await evaluateLoop(model, val, valBatch, 'val_', null));
-    await callbacks.callAt('onEpochEnd', epoch, epochLogs);
-    logs = epochLogs;
+  } finally {
+    setTrainingPosition(model, null);
   }
   if (aborted) {
     model.stopTraining = true;
@@ -121,30 +162,42 @@ export async function fit(model: Model, x: ModelData, y: ModelData, args: FitArg
   return history;
 }
 
-/** Keras evaluate: [loss, ...per-output losses, ...metrics] over the whole data. */
-export async function evaluate(model: Model, x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<number[]> {
+/** Keras evaluate: [loss, ...per-output losses, ...metrics] over the whole data (or `steps` batches of a stream). */
+export async function evaluate(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: EvaluateArgs = {}): Promise<number[]> {
   requireCompiled(model, 'evaluate');
   const batchSize = positiveInt(args.batchSize ?? 32, 'evaluate: batchSize');
-  const data = prepare(model, x, y, args.sampleWeight);
+  let feed: Feed;
+  if (isStream(x)) feed = new StreamFeed(model, x, { mode: 'fit', steps: args.steps, what: 'evaluate' });
+  else {
+    if (y === undefined) throw new Error('evaluate: expected targets y with in-memory x (or pass a Dataset of [x, y] batches)');
+    feed = new TensorFeed(prepare(model, x, y, args.sampleWeight), batchSize, false);
+  }
   const verbose = args.verbose ?? 1;
-  const bar = verbose > 0 ? new Progbar(Math.ceil(data.n / batchSize), { verbose }) : null;
-  return Object.values(await evaluateLoop(model, data, batchSize, '', bar));
+  const bar = verbose > 0 ? new Progbar(feed.steps, { verbose }) : null;
+  return Object.values(await evaluateLoop(model, feed, '', bar));
 }
 
 /** Keras predict: outputs in inference mode, batch by batch, concatenated (one tensor per output); verbose 1 (default) shows the bar. */
-export async function predict(model: Model, x: ModelData, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
+export async function predict(model: Model, x: ModelData | DataSource, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
   const batchSize = positiveInt(args.batchSize ?? 32, 'predict: batchSize');
-  const data = prepare(model, x, null);
-  const steps = Math.ceil(data.n / batchSize);
-  const bar = (args.verbose ?? 1) > 0 ? new Progbar(steps, { verbose: args.verbose ?? 1 }) : null;
+  const feed: Feed = isStream(x)
+    ? new StreamFeed(model, x, { mode: 'predict', steps: args.steps, what: 'predict' })
+    : new TensorFeed(prepare(model, x, null), batchSize, false);
+  const bar = (args.verbose ?? 1) > 0 ? new Progbar(feed.steps, { verbose: args.verbose ?? 1 }) : null;
   const outs: Tensor[][] = [];
-  for (let step = 0; step < steps; step++) {
-    const start = step * batchSize;
-    const xs = takeBatch(data.xs, start, Math.min(data.n, start + batchSize), null);
+  const started = feed.begin(0, 0);
+  if (isPromise(started)) await started;
+  let step = 0;
+  for (;; step++) {
+    let b: Prepared | null | Promise<Prepared | null> = feed.next(step);
+    if (isPromise(b)) b = await b;
+    if (!b) break;
+    const xs = b.xs;
     outs.push(noGrad(() => model.callList(xs, { training: false, reuseIntermediates: true })));
-    bar?.update(step + 1, [], step + 1 === steps);
-    if (step + 1 < steps) await yieldToEventLoop();
+    bar?.update(step + 1, []);
+    await yieldToEventLoop();
   }
+  bar?.update(step, [], true);
   const joined = joinBatches(outs);
   return joined.length === 1 ? joined[0] : joined;
 }

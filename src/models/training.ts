@@ -13,6 +13,11 @@ import { get as getOptimizer } from '../optimizers/index.js';
 import type { Model } from './functional.js';
 import { numSamples, sampleWeights, toTensorList, type ModelData } from './data.js';
 import type { Callback } from '../callbacks/callback.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Element } from '../data/structure.js';
+
+/** A stream of batches fit/evaluate/predict accept instead of tensors: a Dataset or an async iterable of [x, y] batches. */
+export type DataSource = Dataset | AsyncIterable<Element>;
 
 export type { ModelData } from './data.js';
 
@@ -61,11 +66,16 @@ export interface CompiledState {
 }
 
 export interface FitArgs {
+  /** Samples per batch for in-memory tensors (a Dataset batches itself). */
   batchSize?: number;
+  /** Batches per epoch from a Dataset or iterable (Keras' steps_per_epoch): the iterator then continues across epochs. */
+  stepsPerEpoch?: number;
+  /** Batches of a streamed validationData per validation (default: the whole pass). */
+  validationSteps?: number;
   epochs?: number;
   /** 0 silent, 1 progress bar, 2 one line per epoch. */
   verbose?: number;
-  validationData?: [ModelData, ModelData] | [ModelData, ModelData, Tensor];
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, Tensor] | DataSource;
   /** Fraction of the data (the LAST samples, before shuffling) held out for validation. */
   validationSplit?: number;
   validationBatchSize?: number;
@@ -83,12 +93,16 @@ export interface FitArgs {
 
 export interface EvaluateArgs {
   batchSize?: number;
+  /** Batches to evaluate from a Dataset or iterable (default: the whole pass). */
+  steps?: number;
   verbose?: number;
   sampleWeight?: Tensor;
 }
 
 export interface PredictArgs {
   batchSize?: number;
+  /** Batches to predict from a Dataset or iterable (default: the whole pass). */
+  steps?: number;
   /** 1 (default, as Keras): progress bar; 0: silent. */
   verbose?: number;
 }
@@ -224,6 +238,14 @@ export class MeanTracker {
   reset(): void {
     this.total = 0;
     this.count = 0;
+  }
+  /** The running sums (saved by BackupAndRestore to resume an epoch exactly). */
+  state(): { total: number; count: number } {
+    return { total: this.total, count: this.count };
+  }
+  restore(s: { total: number; count: number }): void {
+    this.total = s.total;
+    this.count = s.count;
   }
 }
 

@@ -26,6 +26,18 @@ export class Generator {
     this.spare = null;
   }
 
+  /** The full state (4 words + the spare normal draw), enough to resume the exact sequence (BackupAndRestore). */
+  getState(): { s: number[]; spare: number | null } {
+    return { s: Array.from(this.s), spare: this.spare };
+  }
+
+  /** Restores a state returned by getState(). */
+  setState(state: { s: readonly number[]; spare: number | null }): void {
+    if (!Array.isArray(state?.s) || state.s.length !== 4) throw new Error(`Generator.setState: expected 4 state words, received ${JSON.stringify(state?.s)}`);
+    for (let i = 0; i < 4; i++) this.s[i] = state.s[i] >>> 0;
+    this.spare = state.spare ?? null;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const s = this.s;
@@ -95,6 +107,14 @@ export function setRandomSeed(seed: number): void {
 /** The generator behind every random draw that is not given its own seed. */
 export function globalRng(): Generator {
   return globalGenerator;
+}
+
+/** Mixes a seed with a salt (e.g. an epoch) into a new 32-bit seed (splitmix32 finalizer). */
+export function mixSeed(seed: number, salt: number): number {
+  let z = (Math.imul(seed >>> 0, 0x9e3779b9) ^ Math.imul((salt >>> 0) + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /** A generator for an explicit seed, or the global one. */

@@ -1,0 +1,202 @@
+// Node-only: a Dataset streamed from .npy shards on disk, one shard in memory (plus the next one being read).
+import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { readNpy } from '../datasets/npz.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Generator, globalRng, mixSeed } from '../random/rng.js';
+import { gatherRows, rowView, rowsView, type Element } from './structure.js';
+import { Dataset } from './dataset.js';
+import { DONE, type DataIterator, type MaybePromise, type Step } from './iterator.js';
+
+export interface NpyShardsOptions {
+  /** Visit the shards in a seeded random order each pass (default false). */
+  shuffleShards?: boolean;
+  /** Shards in random order and the rows of each shard in random order, new per pass (default false). */
+  shuffle?: boolean;
+  /** Seed of these orders (default: drawn from the global generator now, so setRandomSeed fixes it). */
+  seed?: number;
+}
+
+/** The row count (first dimension) from a .npy header, read without loading the file. */
+function npyRows(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const head = new Uint8Array(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const text = new TextDecoder('latin1').decode(head.subarray(0, n));
+    if (!text.startsWith('\x93NUMPY')) throw new Error(`data.fromNpyShards: ${file} is not a .npy file (missing the \\x93NUMPY magic)`);
+    const m = /'shape'\s*:\s*\(\s*(\d+)/.exec(text);
+    if (!m) throw new Error(`data.fromNpyShards: ${file}: expected an array with at least one dimension (samples first)`);
+    return Number(m[1]);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function loadShard(files: readonly string[]): Promise<Tensor[]> {
+  const ts = await Promise.all(files.map(async (f) => {
+    const buf = await readFile(f);
+    return readNpy(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), f, { copy: false });
+  }));
+  const n = ts[0].shape[0];
+  ts.forEach((t, i) => {
+    if (t.shape[0] !== n) throw new Error(`data.fromNpyShards: ${files[i]} has ${t.shape[0]} rows but ${files[0]} has ${n}; the arrays of one shard must have the same first dimension`);
+  });
+  return ts;
+}
+
+class ShardIterator implements DataIterator<Element> {
+  private k = 0;
+  private rows: Tensor[] | null = null;
+  private i = 0;
+  private pending: Promise<Tensor[]> | null = null;
+  private stopped = false;
+
+  private perm: Int32Array | null = null;
+
+  constructor(private readonly shards: readonly (readonly string[])[], private readonly order: readonly number[], private readonly tuple: boolean,
+    private readonly rowRng: Generator | null) {
+    this.pending = this.load(0);
+  }
+
+  private load(k: number): Promise<Tensor[]> | null {
+    if (k >= this.order.length) return null;
+    const p = loadShard(this.shards[this.order[k]]);
+    p.catch(() => undefined); // surfaced when awaited
+    return p;
+  }
+
+  next(): MaybePromise<Step<Element>> {
+    if (this.stopped) return DONE;
+    const cur = this.rows;
+    if (cur && this.i < cur[0].shape[0]) {
+      const i = this.perm ? this.perm[this.i++] : this.i++;
+      const value = this.tuple ? cur.map((t) => rowView(t, i)) : rowView(cur[0], i);
+      return { value, done: false };
+    }
+    const advanced = this.advance();
+    return advanced ? advanced.then(() => this.next()) : DONE;
+  }
+
+  /** Moves to the shard read ahead (and starts reading the one after); null after the last shard. */
+  private advance(): Promise<void> | null {
+    if (!this.pending) return null;
+    const p = this.pending;
+    this.k++;
+    return p.then((ts) => {
+      this.rows = ts;
+      this.i = 0;
+      if (this.rowRng) this.perm = permutation(ts[0].shape[0], this.rowRng);
+      this.pending = this.load(this.k);
+    });
+  }
+
+  nextRows(n: number): MaybePromise<Element | null> {
+    if (this.stopped) return null;
+    const cur = this.rows;
+    if (cur && this.i < cur[0].shape[0]) {
+      const start = this.i;
+      const end = Math.min(cur[0].shape[0], start + n);
+      this.i = end;
+      const perm = this.perm;
+      const pick = (t: Tensor): Tensor => (perm ? gatherRows(t, perm, start, end) : rowsView(t, start, end));
+      return this.tuple ? cur.map(pick) : pick(cur[0]);
+    }
+    const advanced = this.advance();
+    return advanced ? advanced.then(() => this.nextRows(n)) : null;
+  }
+
+  return(): void {
+    this.stopped = true;
+    this.rows = null;
+    this.pending = null;
+  }
+}
+
+function permutation(n: number, g: Generator): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(i + 1);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
+/**
+ * Streams samples from .npy shards: `shards[k]` lists the arrays of shard k (e.g. `['x_003.npy', 'y_003.npy']`)
+ * whose rows pair up; elements are `[x, y]` (one tensor per array) or a single tensor for one-array shards.
+ * Only the current shard and the next (read ahead) are in memory.
+ * NOTE: rows are views of their shard, so a large shuffle() buffer after this source keeps alive every shard that
+ * still has a row in the buffer; prefer `shuffle: true` (random shard order and row order within each shard).
+ * @example data.fromNpyShards([['x0.npy', 'y0.npy'], ['x1.npy', 'y1.npy']]).shuffle(8192).batch(32)
+ */
+export function fromNpyShards(shards: readonly (string | readonly string[])[], options: NpyShardsOptions = {}): Dataset {
+  if (!Array.isArray(shards) || shards.length === 0) throw new Error('data.fromNpyShards: expected a non-empty list of shards');
+  const lists = shards.map((s) => (typeof s === 'string' ? [s] : [...s]));
+  const width = lists[0].length;
+  lists.forEach((l, k) => {
+    if (l.length !== width) throw new Error(`data.fromNpyShards: shard ${k} lists ${l.length} arrays, shard 0 lists ${width}`);
+  });
+  let total = 0;
+  for (const l of lists) {
+    const rows = l.map(npyRows);
+    if (rows.some((r) => r !== rows[0])) throw new Error(`data.fromNpyShards: the arrays ${l.join(', ')} have different row counts (${rows.join(', ')})`);
+    total += rows[0];
+  }
+  const shuffleRows = options.shuffle ?? false;
+  const shuffleShards = shuffleRows || (options.shuffleShards ?? false);
+  const seed = options.seed ?? (shuffleShards ? globalRng().nextUint32() : 0);
+  return new Dataset((salt) => {
+    const order = lists.map((_, k) => k);
+    const g = new Generator(mixSeed(seed, salt));
+    if (shuffleShards) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = g.int(i + 1);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+    }
+    return new ShardIterator(lists, order, width > 1, shuffleRows ? g : null);
+  }, total);
+}
+
+const NPY_DESCR: Partial<Record<string, string>> = { float32: '<f4', float64: '<f8', int32: '<i4', uint8: '|u1', bool: '|b1' };
+
+/** A tensor as .npy bytes (format 1.0, C order, header padded to 64 bytes so the data is aligned). */
+export function encodeNpy(t: Tensor): Uint8Array {
+  const descr = NPY_DESCR[t.dtype];
+  if (!descr) throw new Error(`encodeNpy: unsupported dtype ${t.dtype}`);
+  const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + t.data.byteLength);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), 10 + header.length);
+  return out;
+}
+
+/**
+ * Writes tensors (samples first) as .npy shards of `rowsPerShard` rows: `<dir>/<name>_<k>.npy` for each tensor;
+ * returns the shard list fromNpyShards takes. Each file is written atomically (temporary file, then rename).
+ * @example const shards = data.writeNpyShards('cache/train', { x, y }, { rowsPerShard: 10_000 });
+ */
+export function writeNpyShards(dir: string, tensors: Record<string, Tensor>, options: { rowsPerShard?: number; startIndex?: number } = {}): string[][] {
+  mkdirSync(dir, { recursive: true });
+  const names = Object.keys(tensors);
+  const n = tensors[names[0]].shape[0];
+  const per = options.rowsPerShard ?? n;
+  const shards: string[][] = [];
+  for (let s = 0, k = options.startIndex ?? 0; s < n; s += per, k++) {
+    shards.push(names.map((name) => {
+      const file = join(dir, `${name}_${String(k).padStart(5, '0')}.npy`);
+      writeFileSync(`${file}.tmp`, encodeNpy(rowsView(tensors[name], s, Math.min(n, s + per))));
+      renameSync(`${file}.tmp`, file);
+      return file;
+    }));
+  }
+  return shards;
+}
