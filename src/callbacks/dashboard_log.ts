@@ -21,7 +21,7 @@ export interface RunRecord {
   summary: string;
   /** Layers the health records report on, in model order. */
   layers: string[];
-  params: { epochs: number; steps: number };
+  params: { epochs: number; steps: number | null };
   facts: RunFacts;
 }
 
