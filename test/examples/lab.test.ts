@@ -1,7 +1,7 @@
-// The chapter 11 lab: `start.js --quick` runs end to end and writes a report with its summary table, all seven sections, their numbers and plots.
+// The chapter 11 lab: `start.js --quick` runs end to end and writes a report with its summary table, all eight sections, their numbers and plots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeRun, runNode } from './spawn.js';
@@ -18,7 +18,7 @@ function sections(md: string): Map<number, string> {
 test('lab arguments: --quick, --out, --seeds, --only; bad values are refused', () => {
   assert.deepEqual(parseArgs(['--quick', '--out', 'x', '--seeds', '3', '--only=1,5']), { quick: true, outDir: 'x', seeds: 3, only: [1, 5], help: false });
   assert.throws(() => parseArgs(['--seeds', '0']), /--seeds expects a positive integer/);
-  assert.throws(() => parseArgs(['--only', '9']), /experiment numbers 1-7/);
+  assert.throws(() => parseArgs(['--only', '9']), /experiment numbers 1-8/);
   assert.throws(() => parseArgs(['--fast']), /unknown argument --fast/);
 });
 
@@ -32,7 +32,7 @@ test('start.js --quick writes runs/<dir>/report.md with every experiment, its nu
     assert.match(r.stdout, /Epoch 1\/\d+/, 'training prints Keras-style progress');
     const md = readFileSync(reportPath, 'utf8');
     const bySection = sections(md);
-    assert.deepEqual([...bySection.keys()], [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual([...bySection.keys()], [1, 2, 3, 4, 5, 6, 7, 8]);
     for (const [n, body] of bySection) {
       assert.ok(!/This experiment failed/.test(body), `section ${n} failed:\n${body.slice(0, 600)}`);
       const numericRows = body.split('\n').filter((l) => l.startsWith('|') && /\d\.\d{2}/.test(l));
@@ -50,10 +50,14 @@ test('start.js --quick writes runs/<dir>/report.md with every experiment, its nu
     const bn = bySection.get(3)!;
     for (const total of ['Total params: 271,346', 'Trainable params: 268,978', 'Non-trainable params: 2,368']) assert.ok(bn.includes(total), `summary shows ${total}`);
     assert.match(bn, /: match\)/);
-    // The header states the wall time, the backend and where the ISA line goes; the summary table is at the top.
+    // The header states the wall time, the backend with its ISA path and threads, and the CPU; the summary table is at the top.
     assert.match(md, /- Total wall time: \d+\.\d s \(CPU time of the experiments: \d+\.\d s\)/);
-    assert.match(md, /- Backend: (native|reference); Node v/);
-    assert.match(md, /- ISA \/ threads: /);
+    assert.match(md, /- Backend: (native \((avx512|avx2|baseline|neon) kernels, \d+ threads\)|wasm \(simd128 kernels, \d+ threads\)|reference); CPU: .+; Node v/);
+    // Every fit is logged for the training board, and the report says where.
+    assert.match(md, /- Training board: every fit is logged under `board\/`; watch or replay them with `npm run board -- .*board`/);
+    const runs = readdirSync(path.join(out, 'board'));
+    assert.ok(runs.some((r) => r.startsWith('e1-')) && runs.some((r) => r.startsWith('e8-')), `board runs of experiments 1 and 8: ${runs.join(', ')}`);
+    for (const r of runs.slice(0, 3)) assert.match(readFileSync(path.join(out, 'board', r, 'events.jsonl'), 'utf8').split('\n')[0], /"type":"run"/);
     const summaryStart = md.indexOf("## Summary: the book's claims over 2 seeds");
     assert.ok(summaryStart > 0 && summaryStart < md.indexOf('## 1. '), 'the summary table comes before the experiments');
     const summary = md.slice(summaryStart, md.indexOf('| Experiment | Wall time'));
