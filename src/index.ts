@@ -1,5 +1,6 @@
 // layerwise: the public API (re-exports only; see API.md).
 import './backend/native.js';
+import './backend/wasm.js';
 export { Tensor } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';

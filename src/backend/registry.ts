@@ -1,55 +1,95 @@
-// Which backend runs the ops: native when its addon loads, else the reference oracle; switchable.
-import type { Backend } from './backend.js';
+// Which backend runs the ops: the first candidate that loads (native, then wasm), else the reference oracle; switchable.
+import type { Backend, BackendName } from './backend.js';
 import { referenceBackend } from './reference/index.js';
 
-const backends = new Map<string, Backend>([['reference', referenceBackend]]);
-let active: Backend | null = null;
-let resolveDefault: (() => Backend) | null = null;
+type Loader = () => { backend: Backend | null; error: string };
 
-/** Lets the native loader offer itself; it is used unless LAYERWISE_BACKEND=reference. */
-export function registerBackend(backend: Backend, makeDefault = false): void {
-  backends.set(backend.name, backend);
-  if (makeDefault && process.env.LAYERWISE_BACKEND !== 'reference') active = backend;
+const candidates: { name: BackendName; rank: number; load: Loader }[] = [];
+const backends = new Map<BackendName, Backend>([['reference', referenceBackend]]);
+const failures = new Map<BackendName, string>();
+let active: Backend | null = null;
+let warned = false;
+
+/** An environment variable under Node; undefined in a browser (no `process` there). */
+export function envVar(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.[name];
 }
 
-/** Installs a lazy resolver for the default backend (so loading the addon happens on first use). */
-export function setDefaultResolver(fn: () => Backend): void {
-  resolveDefault = fn;
+/**
+ * Offers a backend as a default: candidates are tried in increasing rank (native 0, wasm 1) on first use, and
+ * the first that loads runs the ops. Loading is lazy, so importing a backend module costs nothing.
+ */
+export function registerCandidate(name: BackendName, rank: number, load: Loader): void {
+  if (candidates.some((c) => c.name === name)) return;
+  candidates.push({ name, rank, load });
+  candidates.sort((a, b) => a.rank - b.rank);
+}
+
+/** Registers a ready backend; it becomes the active one when makeDefault (unless LAYERWISE_BACKEND=reference). */
+export function registerBackend(backend: Backend, makeDefault = false): void {
+  backends.set(backend.name, backend);
+  if (makeDefault && envVar('LAYERWISE_BACKEND') !== 'reference') active = backend;
+}
+
+function tryLoad(name: BackendName): Backend | null {
+  const have = backends.get(name);
+  if (have || failures.has(name)) return have ?? null;
+  const c = candidates.find((x) => x.name === name);
+  if (!c) return null;
+  const { backend: b, error } = c.load();
+  if (b) backends.set(name, b);
+  else failures.set(name, error);
+  return b;
+}
+
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(message);
 }
 
 export function backend(): Backend {
   if (active) return active;
-  const forced = process.env.LAYERWISE_BACKEND;
-  if (forced === 'reference' || !resolveDefault) {
-    active = referenceBackend;
-  } else {
-    active = resolveDefault();
-    backends.set(active.name, active);
+  const forced = envVar('LAYERWISE_BACKEND') as BackendName | undefined;
+  if (forced === 'reference') return (active = referenceBackend);
+  if (forced) {
+    const b = tryLoad(forced);
+    if (b) return (active = b);
+    warnOnce(`layerwise: LAYERWISE_BACKEND=${forced} is unavailable (${failures.get(forced) ?? 'not registered'}); using the default order.`);
   }
-  return active;
+  for (const c of candidates) {
+    const b = tryLoad(c.name);
+    if (!b) continue;
+    const failed = candidates.filter((x) => x.rank < c.rank && failures.has(x.name));
+    if (failed.length > 0) {
+      warnOnce(`layerwise: ${failed.map((x) => `${x.name} backend unavailable (${failures.get(x.name)})`).join('; ')}; using the ${c.name} backend.`);
+    }
+    return (active = b);
+  }
+  if (candidates.length > 0) {
+    warnOnce(`layerwise: ${candidates.map((x) => `${x.name} backend unavailable (${failures.get(x.name)})`).join('; ')}; using the reference backend (pure TypeScript, slower).`);
+  }
+  return (active = referenceBackend);
 }
 
-/** The name of the active backend: 'native' or 'reference'. */
-export function getBackend(): 'native' | 'reference' {
+/** The name of the active backend: 'native', 'wasm' or 'reference'. */
+export function getBackend(): BackendName {
   return backend().name;
 }
 
 /** Switches the backend for every later op. Throws if that backend is not available. */
-export function setBackend(name: 'native' | 'reference'): void {
-  if (!backends.has(name) && name === 'native' && resolveDefault) {
-    const b = resolveDefault();
-    backends.set(b.name, b);
+export function setBackend(name: BackendName): void {
+  const b = tryLoad(name);
+  if (!b) {
+    const why = failures.get(name);
+    throw new Error(`setBackend: backend '${name}' is not available${why ? ` (${why})` : ''} (available: ${availableBackends().join(', ')})`);
   }
-  const b = backends.get(name);
-  if (!b) throw new Error(`setBackend: backend '${name}' is not available (available: ${[...backends.keys()].join(', ')})`);
   active = b;
 }
 
-/** Names of the backends that can run here ('reference' always; 'native' when its addon loads). */
-export function availableBackends(): ('native' | 'reference')[] {
-  if (!backends.has('native') && resolveDefault && process.env.LAYERWISE_BACKEND !== 'reference') {
-    const b = resolveDefault();
-    backends.set(b.name, b);
-  }
-  return [...backends.keys()] as ('native' | 'reference')[];
+/** Names of the backends that can run here ('reference' always; 'native' / 'wasm' when they load). */
+export function availableBackends(): BackendName[] {
+  if (envVar('LAYERWISE_BACKEND') !== 'reference') for (const c of candidates) tryLoad(c.name);
+  return [...backends.keys()];
 }
