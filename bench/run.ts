@@ -88,7 +88,7 @@ const ratio = (a: Cell | undefined, b: Cell | undefined): string => (typeof a ==
 async function main(): Promise<void> {
   const t0 = performance.now();
   const native = nativeInfo();
-  log(`layerwise backend: ${getBackend()}${native ? ` (${native.simd}, ${native.threads} threads)` : ''}; ${rounds} rounds (per item, layerwise then PyTorch back to back), one run of ${runSeconds}s per item after warm-up`);
+  log(`layerwise backend: ${getBackend()}${native ? ` (${native.isa}, ${native.threads} threads)` : ''}; ${rounds} rounds (per item, layerwise then PyTorch back to back), one run of ${runSeconds}s per item after warm-up`);
   const data = makeDataset();
   const train: Table = { W1: {}, W2: {}, W3: {} };
   const predict: Table = { W1: {}, W2: {}, W3: {} };
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
   const lines = [
     `# layerwise bench (${results.date})`, '',
     `Machine: ${results.machine.cpus} x ${results.machine.model}, Node ${process.version}. layerwise backend: ${results.layerwise.backend}` +
-      `${native ? ` (${native.simd}, ${native.threads} threads)` : ''}. PyTorch: ${torchInfo}.`,
+      `${native ? ` (${native.isa}, ${native.threads} threads)` : ''}. PyTorch: ${torchInfo}.`,
     'layerwise = the Keras-style Sequential model (trainOnBatch / predictOnBatch); layerwise ops = the same computation',
     'through the op/autodiff API (dense op, moments, backend().optimizerUpdate). Ratios use the Sequential figure.',
     `layerwise vs PyTorch: ${rounds} rounds; in each round, per item, layerwise then PyTorch back to back, one timed run of ~${runSeconds}s`,

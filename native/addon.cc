@@ -9,6 +9,7 @@
 #endif
 
 #include "gemm.h"
+#include "isa.h"
 #include "kernels.h"
 #include "napi_util.h"
 #include "threadpool.h"
@@ -161,6 +162,18 @@ Napi::Value NumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), lw::ThreadPool::get().size());
 }
 
+// setIsa(name): switches every later kernel to that ISA's table (tests run the suite once per path); throws when
+// the CPU lacks it.
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) return fail(env, "setIsa: expected an ISA name (string)"), env.Undefined();
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  if (const char* err = lw::selectIsa(name.c_str())) Napi::Error::New(env, err).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Napi::Value ActiveIsa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), lw::isa().name); }
+
 // Tensors are fresh ArrayBuffers (malloc'd by Node): by default glibc returns freed memory to the OS,
 // so every new output page-faults on first write, which costs more than most kernels. Keep freed memory
 // in the heap instead (set LAYERWISE_KEEP_OS_MALLOC=1 to leave glibc's defaults alone).
@@ -185,13 +198,19 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmaxGrad", Napi::Function::New(env, SoftmaxGrad));
   exports.Set("numThreads", Napi::Function::New(env, NumThreads));
   registerTrainingBindings(env, exports);
-#if defined(__AVX512F__)
-  exports.Set("simd", Napi::String::New(env, "avx512"));
-#elif defined(__AVX2__)
-  exports.Set("simd", Napi::String::New(env, "avx2"));
-#else
-  exports.Set("simd", Napi::String::New(env, "generic"));
-#endif
+  // LAYERWISE_ISA forces an instruction set; one this CPU lacks fails the load with a message naming its features.
+  const char* forced = std::getenv("LAYERWISE_ISA");
+  if (forced && forced[0]) {
+    if (const char* err = lw::selectIsa(forced)) {
+      Napi::Error::New(env, err).ThrowAsJavaScriptException();
+      return exports;
+    }
+  }
+  exports.Set("setIsa", Napi::Function::New(env, SetIsa));
+  exports.Set("isa", Napi::Function::New(env, ActiveIsa));
+  exports.Set("supportedIsas", Napi::String::New(env, lw::supportedIsas()));
+  exports.Set("cpu", Napi::String::New(env, lw::cpuModel()));
+  exports.Set("cpuFeatures", Napi::String::New(env, lw::cpuFeatures()));
   return exports;
 }
 

@@ -1,5 +1,6 @@
 // Fused backward of the dense op: one native call for the activation gradient, dx, dW and db.
 #include "gemm.h"
+#include "isa.h"
 #include "kernels.h"
 #include "scratch.h"
 #include "threadpool.h"
@@ -9,15 +10,6 @@ namespace {
 
 thread_local Scratch tlsDz;  // dz, per calling thread
 thread_local Scratch tlsDb;  // db before the bias step
-
-/** out[j] = sum over rows i of z[i, j] (rows in order, as the reference reduction). */
-void columnSums(const float* z, float* out, long m, long n) {
-  for (long j = 0; j < n; j++) out[j] = 0.f;
-  for (long i = 0; i < m; i++) {
-    const float* row = z + i * n;
-    for (long j = 0; j < n; j++) out[j] += row[j];
-  }
-}
 
 /** dz = dy * act'(y) in per-thread scratch (dy itself for a linear dense). */
 const float* activationDz(int act, float alpha, const float* y, const float* dy, long m, long n) {
@@ -41,8 +33,9 @@ void denseGradSgd(int act, float alpha, const float* x, float* w, const float* y
   sgemm(k, n, m, x, 1, k, dz, n, 1, w, n, step);
   if (bias) {
     float* db = tlsDb.get(n);
-    columnSums(dz, db, m, n);
-    for (long j = 0; j < n; j++) bias[j] -= rate * db[j];
+    const IsaKernels& t = isa();
+    t.columnSums(dz, db, m, n);
+    t.sgdStep(bias, db, rate, n);
   }
 }
 
@@ -55,7 +48,7 @@ void denseGrad(int act, float alpha, const float* x, const float* w, const float
   };
   auto gradW = [&] {
     if (dw) sgemm(k, n, m, x, 1, k, dz, n, 1, dw, n, none);
-    if (db) columnSums(dz, db, m, n);
+    if (db) isa().columnSums(dz, db, m, n);
   };
   ThreadPool& pool = ThreadPool::get();
   // Below ~4 MFLOP per product, one product per thread beats splitting each product over the threads.

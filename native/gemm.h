@@ -1,20 +1,9 @@
-// Packed, register-blocked, multi-threaded SGEMM with a fused bias + activation epilogue.
+// Packed, register-blocked, multi-threaded SGEMM with a fused bias + activation epilogue (the ISA-neutral driver;
+// the micro-kernel comes from the active ISA table, isa.h).
 #pragma once
+#include "ops.h"
 
 namespace lw {
-
-/**
- * Applied to C once the full K sum is done: C = act(C + bias) (bias may be null). With sgd set, C is instead a
- * weight stepped in place by plain SGD on the product: C -= sgdRate * (A B), one rounding per element as the
- * optimizer's update (bias and act are then ignored).
- */
-struct Epilogue {
-  const float* bias = nullptr;
-  int act = 0;
-  float alpha = 0.f;
-  bool sgd = false;
-  float sgdRate = 0.f;
-};
 
 /**
  * C[M,N] = epilogue(A[M,K] B[K,N]). Element (i,p) of A is A[i*rsa + p*csa], element (p,j) of B is

@@ -1,17 +1,11 @@
-// Vectorized float32 kernels besides GEMM: elementwise, broadcasting binary, reductions, softmax, optimizers.
+// The ISA-neutral drivers of the float32 kernels besides GEMM: threading and strides around the chunk kernels of
+// the active ISA table (isa.h): elementwise, broadcasting binary, reductions, softmax, batch norm, optimizers.
 #pragma once
+#include "ops.h"
 
 namespace lw {
 
-enum UnaryKind : int {
-  U_NEG = 100, U_EXP, U_EXPM1, U_LOG, U_LOG1P, U_SQRT, U_RSQRT, U_ABS, U_SQUARE, U_RECIPROCAL, U_SIN, U_COS,
-  U_FLOOR, U_CEIL, U_SIGN
-};
-enum BinaryKind : int { B_ADD = 0, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW };
-enum ReduceKind : int { R_SUM = 0, R_MAX, R_MIN };
-enum OptKind : int { O_SGD = 0, O_ADAM, O_RMSPROP };
-
-/** y = f(x) for an activation (Act codes in simd.h) or a UnaryKind. */
+/** y = f(x) for an activation (Act codes in ops.h) or a UnaryKind. */
 void unary(int op, const float* x, float* y, long n, float alpha);
 /** out = dy * f'(x) with y = f(x). */
 void activationGrad(int act, const float* x, const float* y, const float* dy, float* out, long n, float alpha);
@@ -26,13 +20,6 @@ void softmaxRows(const float* x, float* out, long rows, long n, bool log);
 /** Softmax's vjp from its output, rows of n: dx = y * (dy - sum(dy * y)), products rounded, the sum in double. */
 void softmaxGradRows(const float* y, const float* dy, float* dx, long rows, long n);
 
-struct OptHyper {
-  float lr = 0, momentum = 0, beta1 = 0, beta2 = 0, epsilon = 0, rho = 0, weightDecay = 0;
-  double iteration = 1;
-  bool nesterov = false, amsgrad = false, centered = false;
-};
-/** One parameter's in-place update; slots as in src/backend/reference/optimizer.ts. */
-void optimizerStep(int kind, float* w, const float* g, float* const* slots, int nslots, long n, const OptHyper& h);
 
 /** Training batch norm of x [rows, c] over its rows: y and per-column mean, biased variance, 1/sqrt(var + eps). */
 void batchNormForward(const float* x, const float* gamma, const float* beta, float epsilon, long rows, long c,

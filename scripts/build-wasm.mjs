@@ -1,4 +1,4 @@
-// npm run build:wasm: compiles the native kernels (native/*.cc, native/wasm/abi.cc) to WebAssembly with Debian's
+// npm run build:wasm: compiles the native kernels (the ISA-neutral drivers, the baseline and SIMD128 tables, native/wasm/abi.cc) to WebAssembly with Debian's
 // emscripten and writes the committed artifacts: wasm/layerwise-st.wasm and its embedding src/backend/wasm_binary_st.ts.
 // `--check` rebuilds into a temporary folder and fails if the committed files differ (stale binaries).
 import { spawnSync } from 'node:child_process';
@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const KERNELS = ['native/wasm/abi.cc', 'native/gemm.cc', 'native/dense.cc', 'native/kernels.cc', 'native/batchnorm.cc', 'native/optimizer.cc'];
+const KERNELS = ['native/wasm/abi.cc', 'native/gemm.cc', 'native/dense.cc', 'native/kernels.cc', 'native/batchnorm.cc', 'native/optimizer.cc',
+  'native/dispatch.cc', 'native/isa/baseline/kernels.cc', 'native/isa/simd128/kernels.cc'];
 const EXPORTS = ['_malloc', '_free', ...[
   'gemm', 'unary', 'activation_grad', 'binary', 'reduce', 'softmax', 'softmax_grad', 'dense_grad', 'dense_grad_sgd',
-  'batchnorm_forward', 'batchnorm_backward', 'scale_shift', 'moving_average', 'optimizer', 'num_threads',
+  'batchnorm_forward', 'batchnorm_backward', 'scale_shift', 'moving_average', 'optimizer', 'num_threads', 'isa',
 ].map((f) => `_lw_${f}`)];
 const COMMON = ['-O3', '-msimd128', '-std=c++17', '-fno-exceptions', '-fno-rtti', '-ffp-contract=fast', '-fno-math-errno',
   '-Wno-unknown-attributes', '-sALLOW_MEMORY_GROWTH=1', '-sINITIAL_MEMORY=16MB', '-sMAXIMUM_MEMORY=4GB', `-sEXPORTED_FUNCTIONS=${EXPORTS.join(',')}`];

@@ -3,6 +3,7 @@
 #include <emscripten/emscripten.h>
 
 #include "../gemm.h"
+#include "../isa.h"
 #include "../kernels.h"
 #include "../threadpool.h"
 
@@ -99,3 +100,6 @@ LW_EXPORT void lw_optimizer(int kind, float* const* params, const long* lengths,
 }
 
 LW_EXPORT int lw_num_threads() { return lw::ThreadPool::get().size(); }
+
+/** The active instruction-set table's name (a NUL-terminated string in the heap). */
+LW_EXPORT const char* lw_isa() { return lw::isa().name; }

@@ -37,10 +37,11 @@ export interface KernelAddon {
   movingAverage(targets: Float32Array[], values: Float32Array[], momentum: number): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
   numThreads(): number;
-  simd: string;
+  /** The active instruction-set path (e.g. 'avx2', 'wasm-simd128'). */
+  isa(): string;
 }
 
-// Codes shared with native/simd.h (Act) and native/kernels.h (UnaryKind, BinaryKind, ReduceKind, OptKind).
+// Codes shared with native/ops.h (Act) and native/kernels.h (UnaryKind, BinaryKind, ReduceKind, OptKind).
 const ACT: Record<ActivationOp, number> = {
   linear: 0, relu: 1, relu6: 2, leakyRelu: 3, elu: 4, selu: 5, sigmoid: 6, tanh: 7, softplus: 8,
 };

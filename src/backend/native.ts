@@ -10,7 +10,16 @@ import { alloc, recycle } from './native_alloc.js';
 
 export { setPoisonOutputs } from './native_alloc.js';
 
-type Addon = KernelAddon;
+/** The functions exported by native/addon.cc: the kernels, and the instruction-set dispatch. */
+interface Addon extends KernelAddon {
+  /** The active instruction-set path; setIsa switches it (throws naming the CPU's features if unsupported). */
+  isa(): string;
+  setIsa(name: string): void;
+  /** Comma-separated paths this CPU runs, best first, e.g. 'avx512,avx2,baseline'. */
+  supportedIsas: string;
+  cpu: string;
+  cpuFeatures: string;
+}
 
 /** Where the addon may be: LAYERWISE_NATIVE_ADDON, else native/build/Release/ in an ancestor of this file. */
 function addonCandidates(): string[] {
@@ -51,12 +60,42 @@ export function loadNativeBackend(): { backend: Backend | null; error: string } 
   return { backend: loaded.backend, error: loaded.error };
 }
 
-/** Threads the native kernels use and their SIMD level, or null when the addon is not loaded. */
-export function nativeInfo(): { threads: number; simd: string } | null {
+/** What the native kernels run on, or null when the addon is not loaded. */
+export interface NativeInfo {
+  /** Threads of the kernel pool, the caller included. */
+  threads: number;
+  /** The active instruction-set path: 'avx512', 'avx2' or 'baseline'. */
+  isa: string;
+  /** The paths this CPU can run, best first. */
+  supportedIsas: string[];
+  /** The CPU's model (cpuid brand string, else /proc/cpuinfo) and the features the dispatch looked at. */
+  cpu: string;
+  cpuFeatures: string;
+}
+
+export function nativeInfo(): NativeInfo | null {
   loadNativeBackend();
   const L = loaded?.addon;
-  return L ? { threads: L.numThreads(), simd: L.simd } : null;
+  if (!L) return null;
+  return { threads: L.numThreads(), isa: L.isa(), supportedIsas: L.supportedIsas.split(','), cpu: L.cpu, cpuFeatures: L.cpuFeatures };
+}
+
+/**
+ * Switches the native kernels to another instruction-set path for every later op (tests run their suite once per
+ * path). Throws, naming the CPU's features, when this CPU cannot run it; returns false without an addon.
+ */
+export function setNativeIsa(isa: string): boolean {
+  loadNativeBackend();
+  const L = loaded?.addon;
+  if (!L) return false;
+  L.setIsa(isa);
+  return true;
 }
 
 // Importing this module offers native as the first choice of default backend (see registry.ts).
-registerCandidate('native', 0, loadNativeBackend);
+registerCandidate('native', 0, () => {
+  const loadedNow = loadNativeBackend();
+  // A forced instruction set the CPU lacks is the user's explicit request: fail loudly instead of falling back.
+  if (!loadedNow.backend && process.env.LAYERWISE_ISA && loadedNow.error.includes('LAYERWISE_ISA=')) throw new Error(`layerwise: ${loadedNow.error}`);
+  return loadedNow;
+});

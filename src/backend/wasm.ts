@@ -9,6 +9,7 @@ import { WASM_ST_BASE64 } from './wasm_binary_st.js';
 
 let loaded: { backend: Backend | null; error: string; threads: number } | null = null;
 let compiled: WebAssembly.Module | null = null;
+let isaName = '';
 
 function decodeBase64(b64: string): Uint8Array {
   const bin = atob(b64);
@@ -34,7 +35,9 @@ function instantiate(mod: WebAssembly.Module): Backend {
   const instance = new WebAssembly.Instance(mod, importsFor(mod));
   const ex = instance.exports as unknown as WasmExports & { _initialize?: () => void };
   ex._initialize?.();
-  return makeKernelBackend(makeWasmAddon(ex, 'wasm-simd128'), 'wasm', { alloc, recycle });
+  const bytes = new Uint8Array(ex.memory.buffer, ex.lw_isa());
+  isaName = new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)));
+  return makeKernelBackend(makeWasmAddon(ex, isaName), 'wasm', { alloc, recycle });
 }
 
 /** The wasm backend, or null (with the error) when this JavaScript engine cannot run WebAssembly SIMD. */
@@ -60,10 +63,10 @@ export async function initWasm(): Promise<void> {
   compiled = await WebAssembly.compile(decodeBase64(WASM_ST_BASE64) as Uint8Array<ArrayBuffer>);
 }
 
-/** Threads and instruction set of the wasm kernels, or null when the module cannot load. */
-export function wasmInfo(): { threads: number; simd: string } | null {
+/** Threads and instruction set ('wasm-simd128') of the wasm kernels, or null when the module cannot load. */
+export function wasmInfo(): { threads: number; isa: string } | null {
   const { backend } = loadWasmBackend();
-  return backend && loaded ? { threads: loaded.threads, simd: 'wasm-simd128' } : null;
+  return backend && loaded ? { threads: loaded.threads, isa: isaName } : null;
 }
 
 registerCandidate('wasm', 1, loadWasmBackend);

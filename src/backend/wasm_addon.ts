@@ -22,6 +22,7 @@ export interface WasmExports {
   lw_moving_average(target: number, value: number, n: number, momentum: number): void;
   lw_optimizer(kind: number, params: number, lengths: number, count: number, nslots: number, hyper: number, flags: number): void;
   lw_num_threads(): number;
+  lw_isa(): number;
 }
 
 /** Bump allocation of one call's operands in a reusable scratch block (grown, never shrunk). */
@@ -74,8 +75,8 @@ class Scratch {
 
 const len = (...xs: (Float32Array | null | undefined)[]): number => xs.reduce((s, x) => s + (x ? x.length + 16 : 0), 0);
 
-/** KernelAddon over an instantiated module; `simd` names its instruction set for backend info. */
-export function makeWasmAddon(w: WasmExports, simd: string): KernelAddon {
+/** KernelAddon over an instantiated module; `isa` names its instruction set for backend info. */
+export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
   const s = new Scratch(w);
   const opt = (x: Float32Array | null | undefined): number => (x ? s.put(x) : 0);
   const out = (x: Float32Array | null): number => (x ? s.take(x.length) : 0);
@@ -236,6 +237,6 @@ export function makeWasmAddon(w: WasmExports, simd: string): KernelAddon {
       }
     },
     numThreads: () => w.lw_num_threads(),
-    simd,
+    isa: () => isa,
   };
 }
