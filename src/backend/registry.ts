@@ -1,6 +1,9 @@
 // Which backend runs the ops: the first candidate that loads (native, then wasm), else the reference oracle; switchable.
 import type { Backend, BackendName } from './backend.js';
 import { referenceBackend } from './reference/index.js';
+import { envVar } from '../utils/env.js';
+
+export { envVar };
 
 type Loader = () => { backend: Backend | null; error: string };
 
@@ -9,12 +12,6 @@ const backends = new Map<BackendName, Backend>([['reference', referenceBackend]]
 const failures = new Map<BackendName, string>();
 let active: Backend | null = null;
 let warned = false;
-
-/** An environment variable under Node; undefined in a browser (no `process` there). */
-export function envVar(name: string): string | undefined {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return proc?.env?.[name];
-}
 
 /**
  * Offers a backend as a default: candidates are tried in increasing rank (native 0, wasm 1) on first use, and
