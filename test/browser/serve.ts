@@ -11,14 +11,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `bytes` at exact paths and the files under each `dirs` prefix (no path escapes). */
-export async function serve(bytes: Record<string, string | Uint8Array>, dirs: Record<string, string>): Promise<StaticServer> {
+/**
+ * Serves `bytes` at exact paths and the files under each `dirs` prefix (no path escapes); `isolate: false` leaves out
+ * COOP/COEP (the page then has no SharedArrayBuffer, so every wasm peer runs on one thread).
+ */
+export async function serve(bytes: Record<string, string | Uint8Array>, dirs: Record<string, string>, options: { isolate?: boolean } = {}): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const isolation = options.isolate === false ? {} : {
+        'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin',
+      };
       const headers = {
-        'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
-        'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store',
+        ...isolation, 'Cache-Control': 'no-store',
         'Content-Type': url.pathname === '/' ? 'text/html' : TYPES[path.extname(url.pathname)] ?? 'application/octet-stream',
       };
       let body: string | Uint8Array | undefined = bytes[url.pathname];
