@@ -11,7 +11,10 @@ import { chromium } from 'playwright-core';
 import '../src/backend/native.js';
 import '../src/backend/wasm.js';
 import { nativeInfo, setNativeIsa } from '../src/backend/native.js';
-import { availableBackends, setBackend } from '../src/backend/registry.js';
+import { availableBackends, registerBackend, setBackend } from '../src/backend/registry.js';
+import { loadWasmBackend } from '../src/backend/wasm.js';
+import { initWasmThreads, loadWasmThreadsBackend } from '../src/backend/wasm_threads_node.js';
+import type { Backend } from '../src/backend/backend.js';
 import type { BackendName } from '../src/backend/backend.js';
 import { BATCH, makeDataset, measure, PREDICT_BATCH, type Dataset } from './common.js';
 import { buildSequential, type SequentialBench } from './sequential.js';
@@ -27,7 +30,7 @@ const log = (msg: string): void => console.log(`[bench:browser ${new Date().toIS
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
 
-type Config = { name: string; backend: BackendName; isa?: string };
+type Config = { name: string; backend: BackendName; isa?: string; use?: Backend };
 
 /** Node: per round and item, every configuration back to back (the host's speed drifts). */
 async function nodeBench(d: Dataset): Promise<Record<string, Record<string, number[]>>> {
@@ -37,13 +40,16 @@ async function nodeBench(d: Dataset): Promise<Record<string, Record<string, numb
     configs.push({ name: `native ${info.isa}`, backend: 'native', isa: info.isa });
     if (info.isa !== 'avx2' && info.supportedIsas.includes('avx2')) configs.push({ name: 'native avx2', backend: 'native', isa: 'avx2' });
   }
-  configs.push({ name: 'wasm', backend: 'wasm' }, { name: 'reference', backend: 'reference' });
+  const threads = await initWasmThreads();
+  configs.push({ name: `wasm ${threads} threads`, backend: 'wasm', use: await loadWasmThreadsBackend() },
+    { name: 'wasm', backend: 'wasm', use: loadWasmBackend().backend! }, { name: 'reference', backend: 'reference' });
   const out: Record<string, Record<string, number[]>> = {};
   const models = new Map<string, SequentialBench>();
   for (let r = 0; r < rounds; r++) {
     for (const w of WORKLOADS) {
       for (const c of configs) {
         if (c.backend === 'reference' && w !== 'W2') continue;  // NOTE: the oracle needs minutes for W1/W3; W2 gives the ratio
+        if (c.use) registerBackend(c.use);
         setBackend(c.backend);
         if (c.isa) setNativeIsa(c.isa);
         const key = `${c.name}|${w}`;
@@ -110,11 +116,12 @@ async function main(): Promise<void> {
   const lines = [`# layerwise wasm bench (${new Date().toISOString()})`, '', `CPU: ${cpu}; medians of ${rounds} paired rounds; samples/s`, '', '## Node'];
   const items = WORKLOADS.flatMap((w) => [`${w} train`, `${w} predict`]);
   const names = Object.keys(nodeRuns);
-  const bases = names.filter((n) => n !== 'wasm');
-  lines.push('', `| item | ${names.join(' | ')} | ${bases.map((b) => `wasm / ${b}`).join(' | ')} |`, `|---|${[...names, ...bases].map(() => '---:|').join('')}`);
+  const top = names.find((n) => n.startsWith('wasm '))!;
+  const bases = names.filter((n) => !n.startsWith('wasm'));
+  lines.push('', `| item | ${names.join(' | ')} | ${bases.map((b) => `${top} / ${b}`).join(' | ')} |`, `|---|${[...names, ...bases].map(() => '---:|').join('')}`);
   for (const it of items) {
     const cells = names.map((n) => (nodeRuns[n][it] ? fmt(median(nodeRuns[n][it])) : '-'));
-    const ratios = bases.map((b) => (nodeRuns[b][it] && nodeRuns.wasm[it] ? `${(median(nodeRuns.wasm[it]) / median(nodeRuns[b][it])).toFixed(2)}x` : '-'));
+    const ratios = bases.map((b) => (nodeRuns[b][it] && nodeRuns[top][it] ? `${(median(nodeRuns[top][it]) / median(nodeRuns[b][it])).toFixed(2)}x` : '-'));
     lines.push(`| ${it} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
   const browser = await browserBench();

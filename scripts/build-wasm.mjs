@@ -15,9 +15,17 @@ const EXPORTS = ['_malloc', '_free', ...[
 const COMMON = ['-O3', '-msimd128', '-std=c++17', '-fno-exceptions', '-fno-rtti', '-ffp-contract=fast', '-fno-math-errno',
   '-Wno-unknown-attributes', '-sALLOW_MEMORY_GROWTH=1', '-sINITIAL_MEMORY=16MB', '-sMAXIMUM_MEMORY=4GB', `-sEXPORTED_FUNCTIONS=${EXPORTS.join(',')}`];
 
-/** The builds: single-thread standalone module (instantiated by src/backend/wasm.ts itself). */
+/**
+ * The builds: the single-thread standalone module (instantiated by src/backend/wasm.ts itself, embedded in a .ts file),
+ * and the pthreads build (emscripten's loader and worker script, shared memory; loaded by src/backend/wasm_threads_node.ts).
+ */
 const BUILDS = [
   { name: 'st', flags: ['-sSTANDALONE_WASM', '--no-entry'], wasm: 'wasm/layerwise-st.wasm', ts: 'src/backend/wasm_binary_st.ts', constName: 'WASM_ST_BASE64' },
+  {
+    name: 'layerwise-mt', flags: ['-pthread', '-Wno-pthreads-mem-growth', '-sMODULARIZE=1', '-sEXPORT_NAME=layerwiseThreads', '-sENVIRONMENT=web,worker,node',
+      '-sPTHREAD_POOL_SIZE=4', '-sMAXIMUM_MEMORY=2GB'],
+    out: 'layerwise-mt.js', files: ['layerwise-mt.js', 'layerwise-mt.wasm', 'layerwise-mt.worker.js'],
+  },
 ];
 
 function emcc(args) {
@@ -34,9 +42,30 @@ function embedding(b, bytes) {
 
 const check = process.argv.includes('--check');
 const out = mkdtempSync(join(tmpdir(), 'layerwise-wasm-'));
+mkdirSync('wasm', { recursive: true });
 const stale = [];
 try {
   for (const b of BUILDS) {
+    if (b.files) {
+      // NOTE: MAXIMUM_MEMORY given twice: the last wins (shared memory must declare a maximum the engine can reserve).
+      emcc([...COMMON, ...b.flags, ...KERNELS, '-o', join(out, b.out)]);
+      for (const f of b.files) {
+        const data = readFileSync(join(out, f));
+        if (check) {
+          let same = false;
+          try {
+            same = Buffer.compare(readFileSync(join('wasm', f)), data) === 0;
+          } catch {
+            same = false;
+          }
+          if (!same) stale.push(`wasm/${f}`);
+        } else {
+          writeFileSync(join('wasm', f), data);
+          console.log(`build-wasm: wasm/${f} (${data.length} bytes)`);
+        }
+      }
+      continue;
+    }
     const file = join(out, `${b.name}.wasm`);
     emcc([...COMMON, ...b.flags, ...KERNELS, '-o', file]);
     const bytes = readFileSync(file);

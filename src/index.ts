@@ -2,6 +2,7 @@
 import './backend/native.js';
 import './backend/wasm.js';
 export * from './api.js';
+export { initWasmThreads } from './backend/wasm_threads_node.js';
 export * as callbacks from './callbacks/index.js';
 export * as datasets from './datasets/index.js';
 export { loadModel, saveModel, saveWeights, loadWeights, registerSerializable } from './saving/index.js';

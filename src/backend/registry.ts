@@ -23,10 +23,14 @@ export function registerCandidate(name: BackendName, rank: number, load: Loader)
   candidates.sort((a, b) => a.rank - b.rank);
 }
 
-/** Registers a ready backend; it becomes the active one when makeDefault (unless LAYERWISE_BACKEND=reference). */
+/**
+ * Registers a ready backend (replacing one of the same name, e.g. the threaded wasm module); it becomes the active one
+ * when it replaces the active backend, or when makeDefault (unless LAYERWISE_BACKEND=reference).
+ */
 export function registerBackend(backend: Backend, makeDefault = false): void {
   backends.set(backend.name, backend);
-  if (makeDefault && envVar('LAYERWISE_BACKEND') !== 'reference') active = backend;
+  failures.delete(backend.name);
+  if (active?.name === backend.name || (makeDefault && envVar('LAYERWISE_BACKEND') !== 'reference')) active = backend;
 }
 
 function tryLoad(name: BackendName): Backend | null {

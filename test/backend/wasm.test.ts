@@ -1,11 +1,14 @@
 // The WebAssembly backend: the shared kernel-vs-reference suite, its selection (setBackend, LAYERWISE_BACKEND), and
 // the committed binaries rebuilt with emscripten when it is installed (fails when they are stale).
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadWasmBackend } from '../../src/backend/wasm.js';
+import { loadWasmThreadsBackend } from '../../src/backend/wasm_threads_node.js';
+import type { Backend } from '../../src/backend/backend.js';
 import { setPoisonOutputs } from '../../src/backend/native_alloc.js';
 import { kernelSuite, rand } from '../helpers/kernel_suite.js';
 
@@ -45,6 +48,26 @@ describe('wasm backend', { skip }, () => {
     assert.equal(out.backend, 'wasm');
     assert.ok(out.last < out.first / 2, `loss ${out.first} -> ${out.last}`);
   });
+});
+
+describe('wasm backend, threaded build (pthreads, SharedArrayBuffer)', () => {
+  let tb: Backend | null = null;
+  before(async () => {
+    tb = await loadWasmThreadsBackend();
+  });
+  const threaded = (): Backend => {
+    assert.ok(tb);
+    return tb;
+  };
+  it('uses one thread per core (up to 16), and a process using it still exits on its own', () => {
+    const code = `const { initWasmThreads, getBackend, tensor } = await import('layerwise');
+      const threads = await initWasmThreads(); tensor([[1, 2]]).matmul(tensor([[3], [4]])); console.log(threads, getBackend());`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LAYERWISE_BACKEND: 'wasm' } });
+    assert.equal(r.status, 0, `exit status ${r.status}: ${r.stderr}`);
+    assert.equal(r.stdout.trim(), `${Math.min(cpus().length, 16)} wasm`);
+    assert.equal(threaded().name, 'wasm');
+  });
+  kernelSuite(threaded);
 });
 
 describe('committed WebAssembly binaries', () => {
