@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'native/build/**', 'runs/**', 'data/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'native/build/**', 'runs/**', 'data/**', 'test/fixtures/**', 'wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

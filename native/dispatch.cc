@@ -56,6 +56,9 @@ const IsaRow kIsas[] = {
 #if defined(__aarch64__) || defined(_M_ARM64)
     {"neon", neon::kernels, hasAsimd},
 #endif
+#if defined(__wasm_simd128__)
+    {"simd128", simd128::kernels, always},
+#endif
     {"baseline", baseline::kernels, always},
 };
 

@@ -73,5 +73,8 @@ namespace avx512 { const IsaKernels& kernels(); }
 #if defined(__aarch64__) || defined(_M_ARM64)
 namespace neon { const IsaKernels& kernels(); }
 #endif
+#if defined(__wasm_simd128__)
+namespace simd128 { const IsaKernels& kernels(); }
+#endif
 
 }  // namespace lw

@@ -74,6 +74,9 @@ class ThreadPool {
   }
 
   static int defaultThreads() {
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+    return 1;  // the single-thread WebAssembly build cannot start threads
+#endif
     const char* env = std::getenv("LAYERWISE_NUM_THREADS");
     if (env && std::atoi(env) > 0) return std::atoi(env);
     unsigned hc = std::thread::hardware_concurrency();

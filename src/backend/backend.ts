@@ -103,9 +103,11 @@ export interface Window2D {
 }
 
 export type PoolKind = 'max' | 'avg';
+/** The backends layerwise ships: the pure-TypeScript oracle, the C++ addon, and the same kernels in WebAssembly. */
+export type BackendName = 'reference' | 'native' | 'wasm';
 
 export interface Backend {
-  readonly name: 'reference' | 'native';
+  readonly name: BackendName;
 
   unary(op: UnaryOp, x: RawTensor, params?: UnaryParams): RawTensor;
   /** dy * f'(x) for an activation f, given x and y = f(x). */

@@ -1,9 +1,11 @@
-// Output buffers of the native backend: uninitialized large outputs, a free list fed by recycle(), NaN poisoning for tests.
+// Output buffers of the kernel backends (native, wasm): uninitialized large outputs, a free list fed by recycle(), NaN
+// poisoning for tests. Browser-safe: without Node's Buffer, outputs are ordinary (zeroed) Float32Arrays.
+import { envVar } from './registry.js';
 
 /** Outputs of at least this many floats skip V8's zero-fill (every native kernel writes its whole output). */
 const UNINITIALIZED_MIN = 2048;
 /** LAYERWISE_POISON_OUTPUTS=1 fills uninitialized outputs with NaN, so a kernel that leaves a hole fails tests. */
-let poisonOutputs = process.env.LAYERWISE_POISON_OUTPUTS === '1';
+let poisonOutputs = envVar('LAYERWISE_POISON_OUTPUTS') === '1';
 
 /** For tests: turns NaN-poisoning of uninitialized outputs on or off; returns the previous setting. */
 export function setPoisonOutputs(on: boolean): boolean {
@@ -11,6 +13,9 @@ export function setPoisonOutputs(on: boolean): boolean {
   poisonOutputs = on;
   return was;
 }
+
+/** Node's Buffer when present (its allocUnsafeSlow skips the zero fill), else undefined. */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
 
 /** Buffers handed out by alloc (dedicated, uninitialized class) and, of those, the ones waiting in the free lists. */
 const ownBuffers = new WeakSet<ArrayBufferLike>();
@@ -37,7 +42,7 @@ export function alloc(n: number): Float32Array {
     pooledBytes -= reused.byteLength;
     out = reused;
   } else {
-    const bytes = Buffer.allocUnsafeSlow(n * 4);
+    const bytes = NodeBuffer ? NodeBuffer.allocUnsafeSlow(n * 4) : new Uint8Array(n * 4);
     out = new Float32Array(bytes.buffer, bytes.byteOffset, n);
     ownBuffers.add(out.buffer);
   }

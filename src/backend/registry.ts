@@ -1,57 +1,98 @@
-// Which backend runs the ops: native when its addon loads, else the reference oracle; switchable.
-import type { Backend } from './backend.js';
+// Which backend runs the ops: the first candidate that loads (native, then wasm), else the reference oracle; switchable.
+import type { Backend, BackendName } from './backend.js';
 import { referenceBackend } from './reference/index.js';
+import { envVar } from '../utils/env.js';
 
-const backends = new Map<string, Backend>([['reference', referenceBackend]]);
+export { envVar };
+
+type Loader = () => { backend: Backend | null; error: string };
+
+const candidates: { name: BackendName; rank: number; load: Loader }[] = [];
+const backends = new Map<BackendName, Backend>([['reference', referenceBackend]]);
+const failures = new Map<BackendName, string>();
 let active: Backend | null = null;
-let resolveDefault: (() => Backend) | null = null;
+let warned = false;
 
-/** Lets the native loader offer itself; it is used unless LAYERWISE_BACKEND=reference. */
-export function registerBackend(backend: Backend, makeDefault = false): void {
-  backends.set(backend.name, backend);
-  if (makeDefault && process.env.LAYERWISE_BACKEND !== 'reference') active = backend;
+/**
+ * Offers a backend as a default: candidates are tried in increasing rank (native 0, wasm 1) on first use, and
+ * the first that loads runs the ops. Loading is lazy, so importing a backend module costs nothing.
+ */
+export function registerCandidate(name: BackendName, rank: number, load: Loader): void {
+  if (candidates.some((c) => c.name === name)) return;
+  candidates.push({ name, rank, load });
+  candidates.sort((a, b) => a.rank - b.rank);
 }
 
-/** Installs a lazy resolver for the default backend (so loading the addon happens on first use). */
-export function setDefaultResolver(fn: () => Backend): void {
-  resolveDefault = fn;
+/**
+ * Registers a ready backend (replacing one of the same name, e.g. the threaded wasm module); it becomes the active one
+ * when it replaces the active backend, or when makeDefault (unless LAYERWISE_BACKEND=reference).
+ */
+export function registerBackend(backend: Backend, makeDefault = false): void {
+  backends.set(backend.name, backend);
+  failures.delete(backend.name);
+  if (active?.name === backend.name || (makeDefault && envVar('LAYERWISE_BACKEND') !== 'reference')) active = backend;
+}
+
+function tryLoad(name: BackendName): Backend | null {
+  const have = backends.get(name);
+  if (have || failures.has(name)) return have ?? null;
+  const c = candidates.find((x) => x.name === name);
+  if (!c) return null;
+  const { backend: b, error } = c.load();
+  if (b) backends.set(name, b);
+  else failures.set(name, error);
+  return b;
+}
+
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(message);
 }
 
 export function backend(): Backend {
   if (active) return active;
-  const forced = process.env.LAYERWISE_BACKEND;
-  if (forced === 'reference' || !resolveDefault) {
-    active = referenceBackend;
-  } else {
-    active = resolveDefault();
-    backends.set(active.name, active);
+  const forced = envVar('LAYERWISE_BACKEND') as BackendName | undefined;
+  if (forced === 'reference') return (active = referenceBackend);
+  if (forced) {
+    const b = tryLoad(forced);
+    if (b) return (active = b);
+    warnOnce(`layerwise: LAYERWISE_BACKEND=${forced} is unavailable (${failures.get(forced) ?? 'not registered'}); using the default order.`);
   }
-  return active;
+  for (const c of candidates) {
+    const b = tryLoad(c.name);
+    if (!b) continue;
+    const failed = candidates.filter((x) => x.rank < c.rank && failures.has(x.name));
+    if (failed.length > 0) {
+      warnOnce(`layerwise: ${failed.map((x) => `${x.name} backend unavailable (${failures.get(x.name)})`).join('; ')}; using the ${c.name} backend.`);
+    }
+    return (active = b);
+  }
+  if (candidates.length > 0) {
+    warnOnce(`layerwise: ${candidates.map((x) => `${x.name} backend unavailable (${failures.get(x.name)})`).join('; ')}; using the reference backend (pure TypeScript, slower).`);
+  }
+  return (active = referenceBackend);
 }
 
-/** The name of the active backend: 'native' or 'reference'. */
-export function getBackend(): 'native' | 'reference' {
+/** The name of the active backend: 'native', 'wasm' or 'reference'. */
+export function getBackend(): BackendName {
   return backend().name;
 }
 
 /** Switches the backend for every later op. Throws if that backend is not available. */
-export function setBackend(name: 'native' | 'reference'): void {
-  if (!backends.has(name) && name === 'native' && resolveDefault) {
-    const b = resolveDefault();
-    backends.set(b.name, b);
+export function setBackend(name: BackendName): void {
+  const b = tryLoad(name);
+  if (!b) {
+    const why = failures.get(name);
+    throw new Error(`setBackend: backend '${name}' is not available${why ? ` (${why})` : ''} (available: ${availableBackends().join(', ')})`);
   }
-  const b = backends.get(name);
-  if (!b) throw new Error(`setBackend: backend '${name}' is not available (available: ${[...backends.keys()].join(', ')})`);
   active = b;
 }
 
-/** Names of the backends that can run here ('reference' always; 'native' when its addon loads). */
-export function availableBackends(): ('native' | 'reference')[] {
-  if (!backends.has('native') && resolveDefault && process.env.LAYERWISE_BACKEND !== 'reference') {
-    const b = resolveDefault();
-    backends.set(b.name, b);
-  }
-  return [...backends.keys()] as ('native' | 'reference')[];
+/** Names of the backends that can run here ('reference' always; 'native' / 'wasm' when they load). */
+export function availableBackends(): BackendName[] {
+  if (envVar('LAYERWISE_BACKEND') !== 'reference') for (const c of candidates) tryLoad(c.name);
+  return [...backends.keys()];
 }
 
 /** Facts about the backend that runs the ops (API.md "Backend facts and CPU paths"). */
@@ -65,7 +106,7 @@ export interface BackendInfo {
   cpu: string;
 }
 
-type InfoProvider = () => Omit<BackendInfo, 'backend'> | null;
+type InfoProvider = () => (Omit<BackendInfo, 'backend' | 'cpu'> & { cpu?: string }) | null;
 const infoProviders = new Map<string, InfoProvider>();
 let cpuProvider: (() => string | null) | null = null;
 
@@ -86,12 +127,20 @@ export function backendInfo(): BackendInfo {
   return { backend: name, isa: info?.isa ?? null, threads: info?.threads ?? 1, cpu: info?.cpu ?? cpuProvider?.() ?? 'unknown' };
 }
 
+const readyHooks: (() => Promise<void>)[] = [];
+
+/** Lets a backend prepare asynchronously before ready() resolves (the wasm module compiles off the main thread). */
+export function onReady(hook: () => Promise<void>): void {
+  readyHooks.push(hook);
+}
+
 /**
  * Resolves once the default backend is loaded (at once for Node's native addon), with its backendInfo().
  * @example
  * const { backend, isa } = await ready();
  */
 export async function ready(): Promise<BackendInfo> {
+  for (const hook of readyHooks) await hook();
   backend();
   return backendInfo();
 }

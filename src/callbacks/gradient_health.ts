@@ -1,4 +1,5 @@
 // GradientHealth: a fit callback that runs diagnostics.gradientReport during training and logs the figures per epoch.
+import { stderr } from '../utils/env.js';
 import { Callback, type Logs } from './callback.js';
 import type { ModelData } from '../models/data.js';
 import { gradientReport, type GradientReport, type GradientReportOptions } from '../diagnostics/report.js';
@@ -97,7 +98,7 @@ export class GradientHealth extends Callback {
       }
     }
     if ((this.options.verbose ?? 1) > 0 && report.warnings.length > 0) {
-      const print = this.options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
+      const print = this.options.print ?? ((line: string) => stderr().write(`${line}\n`));
       for (const w of report.warnings) print(`GradientHealth (epoch ${epoch + 1}): ${w}`);
     }
   }

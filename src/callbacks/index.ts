@@ -1,24 +1,8 @@
 // Callbacks for fit (Keras' keras.callbacks): import as a namespace, `callbacks.EarlyStopping`.
-export { Callback, CallbackList } from './callback.js';
-export type { Logs, TrainingParams } from './callback.js';
-export { History } from './history.js';
-export { Progbar, ProgbarLogger, formatValue, formatTime } from './progbar.js';
-export type { OutputStream, ProgbarOptions, ProgbarLoggerOptions } from './progbar.js';
-export { EarlyStopping } from './early_stopping.js';
-export type { EarlyStoppingOptions, MonitorMode } from './early_stopping.js';
-export { ModelCheckpoint, formatFilepath } from './checkpoint.js';
-export type { ModelCheckpointOptions } from './checkpoint.js';
-export { LearningRateScheduler } from './lr_scheduler.js';
-export { ReduceLROnPlateau } from './reduce_lr.js';
-export type { ReduceLROnPlateauOptions } from './reduce_lr.js';
-export { TerminateOnNaN } from './terminate_on_nan.js';
+export * from './common.js';
 export { CSVLogger } from './csv_logger.js';
 export type { CSVLoggerOptions } from './csv_logger.js';
 export { BackupAndRestore } from './backup_and_restore.js';
 export type { BackupAndRestoreOptions } from './backup_and_restore.js';
-export { LambdaCallback } from './lambda.js';
-export type { LambdaCallbackOptions } from './lambda.js';
-export { GradientHealth } from './gradient_health.js';
-export type { GradientHealthOptions, TimedReport } from './gradient_health.js';
 export { Dashboard } from './dashboard.js';
 export type { DashboardOptions } from './dashboard.js';

@@ -1,4 +1,5 @@
 // The progress bar (Keras' Progbar line format) and ProgbarLogger, the callback fit adds when verbose > 0.
+import { stdout } from '../utils/env.js';
 import { Callback, type Logs } from './callback.js';
 
 /** Where progress goes: process.stdout by default; any object with write() (and isTTY) for tests. */
@@ -54,7 +55,7 @@ export class Progbar {
   constructor(readonly target: number | null, options: ProgbarOptions = {}) {
     this.width = options.width ?? 30;
     this.verbose = options.verbose ?? 1;
-    this.stream = options.stream ?? process.stdout;
+    this.stream = options.stream ?? stdout();
     this.interval = options.interval ?? 0.05;
     this.unitName = options.unitName ?? 'step';
     this.now = options.now ?? (() => performance.now() / 1000);
@@ -136,7 +137,7 @@ export class ProgbarLogger extends Callback {
   }
 
   private stream(): OutputStream {
-    return this.options.stream ?? process.stdout;
+    return this.options.stream ?? stdout();
   }
 
   override onEpochBegin(epoch: number): void {

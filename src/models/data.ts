@@ -93,7 +93,18 @@ export function sampleWeights(y: Tensor | undefined, classWeight?: Record<number
   return w ? tensor(w, [w.length], 'float32') : null;
 }
 
-/** Lets timers, I/O and AbortSignal listeners run between batches. */
+/** A macrotask without setTimeout's 4 ms clamp: setImmediate under Node, a MessageChannel message in a page. */
+const nextMacrotask: (fn: () => void) => void = typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (() => {
+  const channel = new MessageChannel();
+  const queue: (() => void)[] = [];
+  channel.port1.onmessage = () => queue.shift()?.();
+  return (fn: () => void) => {
+    queue.push(fn);
+    channel.port2.postMessage(0);
+  };
+})();
+
+/** Lets timers, I/O, AbortSignal listeners and (in a page) rendering and input run between batches. */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => nextMacrotask(resolve));
 }

@@ -1,4 +1,5 @@
 // compile() and the training/test steps (Keras Trainer): loss + regularization, gradients over the compiled variables.
+import { envVar } from '../utils/env.js';
 import { Tensor } from '../tensor/tensor.js';
 import { trainableStateVersion, Variable } from '../autograd/variable.js';
 import { noGrad } from '../autograd/tape.js';
@@ -288,7 +289,7 @@ function record(c: CompiledState, t: Trackers, ys: Tensor[], preds: Tensor[], sw
  * Both paths give bit-identical weights: tests and the bench compare them through this switch.
  * @internal
  */
-export const fusedSgd = { enabled: process.env.LAYERWISE_FUSED_SGD !== '0' };
+export const fusedSgd = { enabled: envVar('LAYERWISE_FUSED_SGD') !== '0' };
 
 /** One gradient step: forward in training mode, loss, gradients over the compiled variables, update, constraints. */
 export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor | null, trackers: Trackers): void {

@@ -1,6 +1,6 @@
-// HDF5 through h5wasm, run in a worker thread (killed on timeout), plus helpers to read Keras' attributes.
-import { Worker } from 'node:worker_threads';
-import type { H5AttrValue, H5Data, H5Dataset, H5Group, H5Node, H5Request, H5RequestBody, H5Response, H5WriteOp } from './h5_types.js';
+// HDF5 files as plain snapshots (read through a runner: a Node worker thread, h5_node.ts, or h5wasm in the page,
+// h5_browser.ts), plus helpers to read Keras' attributes. Browser-safe.
+import type { H5AttrValue, H5Data, H5Dataset, H5Group, H5Node, H5RequestBody, H5Response, H5WriteOp } from './h5_types.js';
 import { loadBudget } from './budget.js';
 import { superblockOffset } from './hdf5_check.js';
 
@@ -18,76 +18,21 @@ export function setHdf5TimeoutMs(ms: number | null): void {
   parseTimeoutMs = ms;
 }
 
-interface Pending {
-  resolve: (r: H5Response) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+/** Runs one HDF5 request (read bytes / write ops) with a time limit. */
+export interface Hdf5Runner {
+  request(req: H5RequestBody, timeoutMs: number): Promise<H5Response>;
 }
 
-let worker: Worker | null = null;
-let workerReady: Promise<Worker> | null = null;
-const pending = new Map<number, Pending>();
-let nextId = 1;
+let runner: Hdf5Runner | null = null;
 
-function killWorker(reason: Error): void {
-  const w = worker;
-  worker = null;
-  workerReady = null;
-  for (const p of pending.values()) {
-    clearTimeout(p.timer);
-    p.reject(reason);
-  }
-  pending.clear();
-  if (w) void w.terminate();
+/** Installs the runner (done by h5_node.ts under Node and h5_browser.ts in a page). */
+export function setHdf5Runner(r: Hdf5Runner): void {
+  runner = r;
 }
 
-function startWorker(): Promise<Worker> {
-  if (workerReady) return workerReady;
-  workerReady = new Promise<Worker>((resolve, reject) => {
-    const w = new Worker(new URL('./h5_worker.js', import.meta.url));
-    worker = w;
-    const timer = setTimeout(() => {
-      killWorker(new Error('the HDF5 library did not start within 60 s'));
-      reject(new Error('the HDF5 library did not start within 60 s'));
-    }, 60_000);
-    w.on('message', (res: H5Response) => {
-      if (res.id === -1) {
-        clearTimeout(timer);
-        resolve(w);
-        return;
-      }
-      const p = pending.get(res.id);
-      if (!p) return;
-      pending.delete(res.id);
-      clearTimeout(p.timer);
-      if (pending.size === 0) w.unref();
-      p.resolve(res);
-    });
-    w.on('error', (err) => {
-      clearTimeout(timer);
-      killWorker(err);
-      reject(err);
-    });
-    w.on('exit', () => {
-      if (worker === w) killWorker(new Error('the HDF5 worker stopped unexpectedly'));
-    });
-  });
-  return workerReady;
-}
-
-async function request(req: H5RequestBody, timeoutMs: number): Promise<H5Response> {
-  const w = await startWorker();
-  const id = nextId++;
-  w.ref();
-  return new Promise<H5Response>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      pending.delete(id);
-      killWorker(new Error('interrupted'));
-      reject(new Error(`HDF5 parsing did not finish within ${timeoutMs} ms (corrupt metadata?)`));
-    }, timeoutMs);
-    pending.set(id, { resolve, reject, timer });
-    w.postMessage({ ...req, id } as H5Request);
-  });
+function request(req: H5RequestBody, timeoutMs: number): Promise<H5Response> {
+  if (!runner) return Promise.reject(new Error('no HDF5 runner is installed (import layerwise from its package root)'));
+  return runner.request(req, timeoutMs);
 }
 
 /** True when the bytes carry the HDF5 signature (at 0, 512, 1024... as the format allows). */

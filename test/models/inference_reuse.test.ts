@@ -28,7 +28,7 @@ class KeepLast extends Layer {
 const values = (ts: Tensor | Tensor[]): number[][] => (Array.isArray(ts) ? ts : [ts]).map((t) => Array.from(t.dataSync()));
 
 describe('inference buffer reuse', { skip }, () => {
-  let previous: 'native' | 'reference' = 'reference';
+  let previous: ReturnType<typeof getBackend> = 'reference';
   let poisoned = false;
   before(() => {
     previous = getBackend();

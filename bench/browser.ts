@@ -1,0 +1,150 @@
+// `npm run bench:browser` (and `npm run bench -- --browser` once bench/run.ts delegates here): in Node, layerwise's
+// wasm backend against its native backend (default ISA and avx2) and the reference, paired per round; then, in
+// headless Chromium, layerwise-wasm against TensorFlow.js wasm and cpu in one page (bench/browser_page.ts).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { chromium } from 'playwright-core';
+import '../src/backend/native.js';
+import '../src/backend/wasm.js';
+import { nativeInfo, setNativeIsa } from '../src/backend/native.js';
+import { availableBackends, registerBackend, setBackend } from '../src/backend/registry.js';
+import { loadWasmBackend } from '../src/backend/wasm.js';
+import { initWasmThreads, loadWasmThreadsBackend } from '../src/backend/wasm_threads_node.js';
+import type { Backend } from '../src/backend/backend.js';
+import type { BackendName } from '../src/backend/backend.js';
+import { BATCH, makeDataset, measure, PREDICT_BATCH, type Dataset } from './common.js';
+import { buildSequential, type SequentialBench } from './sequential.js';
+import type { WorkloadName } from './workloads.js';
+import { serve } from '../test/browser/serve.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const quick = process.argv.includes('--quick');
+const runSeconds = Number(process.env.BENCH_RUN_SECONDS ?? (quick ? 0.3 : 1));
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5));
+const WORKLOADS: WorkloadName[] = ['W1', 'W2', 'W3'];
+const log = (msg: string): void => console.log(`[bench:browser ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+
+type Config = { name: string; backend: BackendName; isa?: string; use?: Backend };
+
+/** Node: per round and item, every configuration back to back (the host's speed drifts). */
+async function nodeBench(d: Dataset): Promise<Record<string, Record<string, number[]>>> {
+  const info = nativeInfo();
+  const configs: Config[] = [];
+  if (availableBackends().includes('native') && info) {
+    configs.push({ name: `native ${info.isa}`, backend: 'native', isa: info.isa });
+    if (info.isa !== 'avx2' && info.supportedIsas.includes('avx2')) configs.push({ name: 'native avx2', backend: 'native', isa: 'avx2' });
+  }
+  const threads = await initWasmThreads();
+  configs.push({ name: `wasm ${threads} threads`, backend: 'wasm', use: await loadWasmThreadsBackend() },
+    { name: 'wasm', backend: 'wasm', use: loadWasmBackend().backend! }, { name: 'reference', backend: 'reference' });
+  const out: Record<string, Record<string, number[]>> = {};
+  const models = new Map<string, SequentialBench>();
+  for (let r = 0; r < rounds; r++) {
+    for (const w of WORKLOADS) {
+      for (const c of configs) {
+        if (c.backend === 'reference' && w !== 'W2') continue;  // NOTE: the oracle needs minutes for W1/W3; W2 gives the ratio
+        if (c.use) registerBackend(c.use);
+        setBackend(c.backend);
+        if (c.isa) setNativeIsa(c.isa);
+        const key = `${c.name}|${w}`;
+        if (!models.has(key)) models.set(key, buildSequential(w, d));
+        const m = models.get(key)!;
+        const sec = c.backend === 'reference' ? runSeconds / 3 : runSeconds;
+        const train = await measure(() => {
+          const b = m.next();
+          return m.model.trainOnBatch(b.x, b.y);
+        }, BATCH, { runSeconds: sec, runs: 1, warmupSteps: 2 });
+        const predict = await measure(() => m.model.predictOnBatch(m.px), PREDICT_BATCH, { runSeconds: sec, runs: 1, warmupSteps: 1 });
+        ((out[c.name] ??= {})[`${w} train`] ??= []).push(train.median);
+        (out[c.name][`${w} predict`] ??= []).push(predict.median);
+      }
+    }
+    log(`node round ${r + 1}/${rounds} done`);
+  }
+  if (info) setNativeIsa(info.isa);
+  return out;
+}
+
+/** Resolves bench/sequential.ts' import of the Node entry to the browser entry, and stubs node:fs (unused in the page). */
+const pagePlugin: Plugin = {
+  name: 'browser-entry',
+  setup(b) {
+    b.onResolve({ filter: /src\/index\.js$/ }, () => ({ path: join(root, 'src', 'index.browser.ts') }));
+    b.onResolve({ filter: /^node:fs$/ }, () => ({ path: 'node-fs-stub', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export function writeFileSync() { throw new Error("no files in a page"); }' }));
+  },
+};
+
+async function browserBench(): Promise<Record<string, unknown> | string> {
+  const exe = process.env.LAYERWISE_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(exe)) return `${exe} not installed: browser bench skipped`;
+  const page = await build({ entryPoints: [join(root, 'bench', 'browser_page.ts')], bundle: true, platform: 'browser', format: 'esm', write: false,
+    logLevel: 'silent', tsconfigRaw: '{}', plugins: [pagePlugin] });
+  const require = createRequire(import.meta.url);
+  const tfWasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const html = '<!doctype html><meta charset="utf-8"><body>bench<script type="module" src="/page.js"></script>';
+  // Not cross-origin isolated: tfjs-backend-wasm then runs single-threaded like layerwise's single-thread build (same threads).
+  const server = await serve({ '/': html, '/page.js': page.outputFiles[0].contents }, { '/tfjs-wasm/': tfWasmDir }, { isolate: false });
+  const profile = join(root, 'build', `chromium-bench-${process.pid}`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: exe, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const tab = context.pages()[0] ?? (await context.newPage());
+    tab.on('console', (m) => log(`page: ${m.text()}`));
+    await tab.goto(`${server.url}/?seconds=${runSeconds}`);
+    await tab.waitForFunction(() => (globalThis as Record<string, unknown>).__benchResult !== undefined, undefined, { timeout: 900_000, polling: 1000 });
+    return await tab.evaluate(() => (globalThis as Record<string, unknown>).__benchResult) as Record<string, unknown>;
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  log(`CPU ${cpu}, ${cpus().length} logical cores; native ${JSON.stringify(nativeInfo())}`);
+  const d = makeDataset();
+  const nodeRuns = await nodeBench(d);
+  const lines = [`# layerwise wasm bench (${new Date().toISOString()})`, '', `CPU: ${cpu}; medians of ${rounds} paired rounds; samples/s`, '', '## Node'];
+  const items = WORKLOADS.flatMap((w) => [`${w} train`, `${w} predict`]);
+  const names = Object.keys(nodeRuns);
+  const top = names.find((n) => n.startsWith('wasm '))!;
+  const bases = names.filter((n) => !n.startsWith('wasm'));
+  lines.push('', `| item | ${names.join(' | ')} | ${bases.map((b) => `${top} / ${b}`).join(' | ')} |`, `|---|${[...names, ...bases].map(() => '---:|').join('')}`);
+  for (const it of items) {
+    const cells = names.map((n) => (nodeRuns[n][it] ? fmt(median(nodeRuns[n][it])) : '-'));
+    const ratios = bases.map((b) => (nodeRuns[b][it] && nodeRuns[top][it] ? `${(median(nodeRuns[top][it]) / median(nodeRuns[b][it])).toFixed(2)}x` : '-'));
+    lines.push(`| ${it} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+  }
+  const browser = await browserBench();
+  lines.push('', '## Chromium (one page)');
+  if (typeof browser === 'string' || browser.error) lines.push('', String(typeof browser === 'string' ? browser : browser.error));
+  else {
+    const rows = browser.rows as { peer: string; workload: string; train: number; predict: number }[];
+    const peers = [...new Set(rows.map((r) => r.peer))];
+    lines.push('', `${String(browser.userAgent)}; crossOriginIsolated=${String(browser.isolated)}, tfjs-wasm multithreading=${String(browser.tfjsWasmThreads)}`, '', `| item | ${peers.join(' | ')} | layerwise / tfjs-wasm |`, `|---|${peers.map(() => '---:|').join('')}---:|`);
+    for (const w of WORKLOADS) {
+      for (const k of ['train', 'predict'] as const) {
+        const get = (p: string): number | undefined => rows.find((r) => r.peer === p && r.workload === w)?.[k];
+        const lwv = get(peers[0]);
+        const tw = get('tfjs-wasm');
+        lines.push(`| ${w} ${k} | ${peers.map((p) => fmt(get(p) ?? NaN)).join(' | ')} | ${lwv && tw ? (lwv / tw).toFixed(2) : '-'}x |`);
+      }
+    }
+  }
+  const text = lines.join('\n');
+  console.log(`\n${text}\n`);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'browser.md'), `${text}\n`);
+  writeFileSync(join(root, 'bench', 'results', 'browser.json'), JSON.stringify({ cpu, nodeRuns, browser }, null, 1));
+}
+
+await main();
