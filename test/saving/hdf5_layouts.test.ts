@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readHdf5, type H5Group, type H5Node } from '../../src/saving/h5.js';
+import '../../src/saving/h5_node.js'; // the Node HDF5 runner (a worker thread)
 import { attrString } from '../../src/saving/h5.js';
 import { checkHdf5Structure } from '../../src/saving/hdf5_check.js';
 import { loadBudget } from '../../src/saving/budget.js';
