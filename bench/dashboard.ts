@@ -1,5 +1,5 @@
 // Dashboard overhead: W1 and W3 trained by fit with and without callbacks.Dashboard (default settings), paired per round.
-// Run alone: `npm run build:test && node build/bench/dashboard.js [rounds]`; or call dashboardBench() from the bench's main.
+// `npm run bench` runs it after the peers (skip: `--no-dashboard`); alone: `npm run build:test && node build/bench/dashboard.js [rounds]`.
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

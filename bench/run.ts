@@ -16,13 +16,25 @@ import { Rounds, type Cell } from './rounds.js';
 import { TorchPeer, torchInstalled, type TorchCommand } from './torch_peer.js';
 import { torchConfig } from './torch_env.js';
 import { buildSequential, type SequentialBench } from './sequential.js';
+import { buildW4Sequential } from './w4.js';
+import { dashboardBench, dashboardMarkdown, type DashboardOverhead } from './dashboard.js';
 
-const WORKLOADS: WorkloadName[] = ['W1', 'W2', 'W3'];
+/** W1-W3: the chapter's MLPs (workloads.ts); W4: the LeNet-style CNN on 28x28x1 (w4.ts). */
+type Workload = WorkloadName | 'W4';
+const ALL_WORKLOADS: Workload[] = ['W1', 'W2', 'W3', 'W4'];
+// BENCH_WORKLOADS=W1,W4 measures a subset (default: all).
+const WORKLOADS: Workload[] = process.env.BENCH_WORKLOADS
+  ? ALL_WORKLOADS.filter((w) => process.env.BENCH_WORKLOADS!.split(',').map((x) => x.trim().toUpperCase()).includes(w))
+  : ALL_WORKLOADS;
 const GEMMS: [number, number, number][] = [[32, 784, 300], [32, 300, 100], [1024, 784, 300], [2048, 2048, 2048]];
 type Peer = 'layerwise' | 'layerwise-ops' | 'pytorch' | 'tfjs-wasm' | 'tfjs-cpu';
-type Table = Record<WorkloadName, Partial<Record<Peer, Cell>>>;
+type Table = Partial<Record<Workload, Partial<Record<Peer, Cell>>>>;
 
 const quick = process.argv.includes('--quick');
+// The Dashboard's overhead on W1 and W3 (bench/dashboard.ts, paired fits with and without it) runs after the peers
+// unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 5, 3 with --quick).
+const withDashboard = !process.argv.includes('--no-dashboard') && process.env.BENCH_DASHBOARD !== '0';
+const dashboardRounds = Math.max(1, Math.floor(Number(process.env.BENCH_DASHBOARD_ROUNDS ?? (quick ? 3 : 5))) || 5);
 const runSeconds = Number(process.env.BENCH_RUN_SECONDS ?? (quick ? 0.3 : 1.5));
 // 7 rounds: the host has slow phases lasting seconds; a median over more pairs is less at their mercy.
 const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 7)) || 7);
@@ -64,6 +76,10 @@ async function gemmLayerwise([m, k, n]: [number, number, number]): Promise<Cell>
 /** layerwise ops (the op/autodiff API) for every workload, median of 3 runs; measured once (round 1). */
 async function benchOps(data: Dataset, train: Table, predict: Table): Promise<void> {
   for (const w of WORKLOADS) {
+    if (w === 'W4') {
+      train[w]!['layerwise-ops'] = predict[w]!['layerwise-ops'] = 'n/a (no op-API build)';
+      continue;
+    }
     try {
       const model = new OpsModel(w);
       const next = batches(data);
@@ -73,11 +89,11 @@ async function benchOps(data: Dataset, train: Table, predict: Table): Promise<vo
       }, BATCH, opts);
       const px = batches(data, PREDICT_BATCH)().x;
       const pr = await measure(() => model.predict(px), PREDICT_BATCH, { ...opts, warmupSteps: 1 });
-      train[w]['layerwise-ops'] = tr.median;
-      predict[w]['layerwise-ops'] = pr.median;
+      train[w]!['layerwise-ops'] = tr.median;
+      predict[w]!['layerwise-ops'] = pr.median;
       log(`layerwise ops ${w}: train ${tr.median.toFixed(0)} samples/s, predict ${pr.median.toFixed(0)} samples/s`);
     } catch (e) {
-      train[w]['layerwise-ops'] = predict[w]['layerwise-ops'] = errLine(e);
+      train[w]!['layerwise-ops'] = predict[w]!['layerwise-ops'] = errLine(e);
     }
   }
 }
@@ -94,8 +110,8 @@ async function main(): Promise<void> {
   const suffix = `${process.env.LAYERWISE_ISA && native ? `-${native.isa}` : ''}${process.env.BENCH_TAG ? `-${process.env.BENCH_TAG}` : ''}`;
   log(`CPU: ${cpuModel}; layerwise backend: ${getBackend()}${native ? ` (${native.isa}, ${native.threads} threads)` : ''}; ${rounds} rounds (per item, layerwise then PyTorch back to back), one run of ${runSeconds}s per item after warm-up`);
   const data = makeDataset();
-  const train: Table = { W1: {}, W2: {}, W3: {} };
-  const predict: Table = { W1: {}, W2: {}, W3: {} };
+  const train: Table = Object.fromEntries(WORKLOADS.map((w) => [w, {}]));
+  const predict: Table = Object.fromEntries(WORKLOADS.map((w) => [w, {}]));
   const trainRounds = new Rounds(WORKLOADS);
   const predictRounds = new Rounds(WORKLOADS);
   const gemmRounds = new Rounds(GEMMS.map(gemmKey));
@@ -151,11 +167,11 @@ async function main(): Promise<void> {
       const u = (c: Cell): string => (typeof c === 'number' ? ` ${unit}` : '');
       log(`round ${round}/${rounds} ${label}: layerwise ${fmt(l)}${u(l)}, PyTorch ${fmt(t)}${u(t)} (${ratio(l, t)})`);
     };
-    const models = new Map<WorkloadName, SequentialBench>();
-    const model = (w: WorkloadName): SequentialBench => {
+    const models = new Map<Workload, SequentialBench>();
+    const model = (w: Workload): SequentialBench => {
       let m = models.get(w);
       if (!m) {
-        m = buildSequential(w, data);
+        m = w === 'W4' ? buildW4Sequential(data) : buildSequential(w, data);
         models.set(w, m);
       }
       return m;
@@ -188,14 +204,14 @@ async function main(): Promise<void> {
     process.removeListener('SIGTERM', stop);
   }
 
-  const vsTorch: Record<'train' | 'predict', Partial<Record<WorkloadName, number>>> = { train: {}, predict: {} };
+  const vsTorch: Record<'train' | 'predict', Partial<Record<Workload, number>>> = { train: {}, predict: {} };
   for (const w of WORKLOADS) {
     const t = trainRounds.summary(w);
     const p = predictRounds.summary(w);
-    train[w].layerwise = t.layerwise;
-    train[w].pytorch = t.pytorch;
-    predict[w].layerwise = p.layerwise;
-    predict[w].pytorch = p.pytorch;
+    train[w]!.layerwise = t.layerwise;
+    train[w]!.pytorch = t.pytorch;
+    predict[w]!.layerwise = p.layerwise;
+    predict[w]!.pytorch = p.pytorch;
     vsTorch.train[w] = t.ratio;
     vsTorch.predict[w] = p.ratio;
   }
@@ -213,12 +229,23 @@ async function main(): Promise<void> {
       const peer: Peer = be === 'wasm' ? 'tfjs-wasm' : 'tfjs-cpu';
       try {
         const r = await benchTf(be, w, data, opts);
-        train[w][peer] = r.train;
-        predict[w][peer] = r.predict;
-        log(`${peer} ${w}: train ${r.train.toFixed(0)}, predict ${r.predict.toFixed(0)} samples/s`);
+        train[w]![peer] = r.train;
+        predict[w]![peer] = r.predict;
+        log(`${peer} ${w}: train ${fmt(r.train)}, predict ${fmt(r.predict)} samples/s`);
       } catch (e) {
-        train[w][peer] = predict[w][peer] = errLine(e);
+        train[w]![peer] = predict[w]![peer] = errLine(e);
       }
+    }
+  }
+
+  let dashboard: DashboardOverhead[] | string = 'skipped (--no-dashboard)';
+  if (withDashboard) {
+    log(`Dashboard overhead on W1 and W3 (${dashboardRounds} paired rounds of fit without / with callbacks.Dashboard)`);
+    try {
+      dashboard = await dashboardBench(dashboardRounds, ['W1', 'W3'], data);
+      for (const r of dashboard) log(`Dashboard ${r.workload}: median paired change ${(r.change * 100).toFixed(1)}%, time in hooks ${(r.hookShare * 100).toFixed(2)}%`);
+    } catch (e) {
+      dashboard = errLine(e);
     }
   }
 
@@ -238,6 +265,7 @@ async function main(): Promise<void> {
     units: { train: 'samples/s', predict: 'samples/s', gemm: 'GFLOP/s' },
     train, predict, gemm,
     vsPytorch: vsTorch,
+    dashboard,
     rounds: { train: trainRounds.series, predict: predictRounds.series, gemm: gemmRounds.series },
     seconds,
   };
@@ -255,13 +283,15 @@ async function main(): Promise<void> {
     'each after warm-up (one persistent PyTorch process; both sides build each model once and keep it across rounds);',
     'layerwise and PyTorch columns = median over rounds; vs PyTorch = median of the per-round ratios (layerwise_i / PyTorch_i).',
     `layerwise ops (round 1) and tfjs (after the rounds): median of 3 timed runs of ~${runSeconds}s, measured once; vs tfjs = layerwise median / tfjs.`,
+    'W1-W3: the MLPs on flat 784-float rows; W4: the LeNet-style CNN (bench/w4.ts) on the same rows as 28x28x1 images',
+    '(channels last; PyTorch reads them permuted to NCHW). layerwise ops has no W4 build.',
     'Samples/s (higher is better); per-round figures are in latest.json (rounds).', '',
     '| workload | layerwise | layerwise ops | PyTorch | tfjs wasm | tfjs cpu | vs PyTorch | vs tfjs wasm | vs tfjs cpu |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [kind, table] of [['train (batch 32)', train], ['predict (batch 1024)', predict]] as const) {
     for (const w of WORKLOADS) {
-      const r = table[w];
+      const r = table[w]!;
       const lw = typeof r.layerwise === 'number' ? r.layerwise : r['layerwise-ops'];
       lines.push(`| ${w} ${kind} | ${fmt(r.layerwise)} | ${fmt(r['layerwise-ops'])} | ${fmt(r.pytorch)} | ${fmt(r['tfjs-wasm'])} | ${fmt(r['tfjs-cpu'])} | ` +
         `${fmtRatio(vsTorch[kind.startsWith('train') ? 'train' : 'predict'][w])} | ${ratio(lw, r['tfjs-wasm'])} | ${ratio(lw, r['tfjs-cpu'])} |`);
@@ -272,7 +302,8 @@ async function main(): Promise<void> {
     const key = gemmKey(g);
     lines.push(`| ${key} | ${fmt(gemm.layerwise[key])} | ${fmt(gemm.pytorch[key])} | ${fmtRatio(gemm.ratio[key])} |`);
   }
-  lines.push('', `Total bench time: ${seconds.toFixed(0)} s.`, '');
+  lines.push('', typeof dashboard === 'string' ? `Dashboard overhead: ${dashboard}.\n` : dashboardMarkdown(dashboard, cpuModel));
+  lines.push(`Total bench time: ${seconds.toFixed(0)} s.`, '');
   writeFileSync(join(resDir, `latest${suffix}.md`), lines.join('\n'));
   console.log(lines.join('\n'));
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { WorkloadName } from './workloads.js';
 import { architecture } from './workloads.js';
 import { BATCH, N_CLASSES, N_FEATURES, PREDICT_BATCH, type Dataset, measure, type MeasureOptions } from './common.js';
+import { buildW4Tfjs, W4_INPUT } from './w4.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 const require = createRequire(import.meta.url);
@@ -57,27 +58,39 @@ function buildModel(tf: TF, name: WorkloadName): import('@tensorflow/tfjs').Sequ
 }
 
 export interface PeerResult {
-  train: number;
+  /** samples/s, or why there is none (tfjs-backend-wasm has no conv weight-gradient kernel, so W4 cannot train there). */
+  train: number | string;
   predict: number;
   trainRuns: number[];
   predictRuns: number[];
 }
 
 /** Training samples/s at batch 32 and predict samples/s at batch 1024 for one workload on one tfjs backend. */
-export async function benchTf(backendName: 'cpu' | 'wasm', name: WorkloadName, d: Dataset, opts: MeasureOptions): Promise<PeerResult> {
+export async function benchTf(backendName: 'cpu' | 'wasm', name: WorkloadName | 'W4', d: Dataset, opts: MeasureOptions): Promise<PeerResult> {
   const tf = await loadTf(backendName);
-  const model = buildModel(tf, name);
+  const model = name === 'W4' ? buildW4Tfjs(tf) : buildModel(tf, name);
+  // W4 reads the same rows as [batch, 28, 28, 1] images (channels last).
+  const xShape = (rows: number): number[] => (name === 'W4' ? [rows, ...W4_INPUT] : [rows, N_FEATURES]);
   let offset = 0;
-  const train = await measure(async () => {
-    if (offset + BATCH > d.y.length) offset = 0;
-    const xs = tf.tensor2d(d.x.subarray(offset * N_FEATURES, (offset + BATCH) * N_FEATURES), [BATCH, N_FEATURES]);
-    const ys = tf.tensor1d(Float32Array.from(d.y.subarray(offset, offset + BATCH)));
-    offset += BATCH;
-    await model.trainOnBatch(xs, ys);
-    xs.dispose();
-    ys.dispose();
-  }, BATCH, { ...opts, warmupSteps: 2 });
-  const px = tf.tensor2d(d.x.subarray(0, PREDICT_BATCH * N_FEATURES), [PREDICT_BATCH, N_FEATURES]);
+  let train: { median: number; runs: number[] } | string;
+  try {
+    // A W4 step on tfjs cpu takes seconds: one warm-up step is enough to size the timed runs.
+    train = await measure(async () => {
+      if (offset + BATCH > d.y.length) offset = 0;
+      const xs = tf.tensor(d.x.subarray(offset * N_FEATURES, (offset + BATCH) * N_FEATURES), xShape(BATCH));
+      const ys = tf.tensor1d(Float32Array.from(d.y.subarray(offset, offset + BATCH)));
+      offset += BATCH;
+      try {
+        await model.trainOnBatch(xs, ys);
+      } finally {
+        xs.dispose();
+        ys.dispose();
+      }
+    }, BATCH, { ...opts, warmupSteps: name === 'W4' ? 1 : 2 });
+  } catch (e) {
+    train = `failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+  }
+  const px = tf.tensor(d.x.subarray(0, PREDICT_BATCH * N_FEATURES), xShape(PREDICT_BATCH));
   const predict = await measure(() => {
     const y = model.predict(px) as import('@tensorflow/tfjs').Tensor;
     y.dataSync();
@@ -86,5 +99,7 @@ export async function benchTf(backendName: 'cpu' | 'wasm', name: WorkloadName, d
   px.dispose();
   model.dispose();
   void N_CLASSES;
-  return { train: train.median, predict: predict.median, trainRuns: train.runs, predictRuns: predict.runs };
+  return typeof train === 'string'
+    ? { train, predict: predict.median, trainRuns: [], predictRuns: predict.runs }
+    : { train: train.median, predict: predict.median, trainRuns: train.runs, predictRuns: predict.runs };
 }

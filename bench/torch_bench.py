@@ -4,7 +4,7 @@
 # Server (used by the bench): ... bench/torch_bench.py --serve X.bin Y.bin [RUN_SECONDS]
 #   Loads the data and builds each workload's model once (seeded), prints {"ready": true, "version", "threads"}, then
 #   reads one JSON command per stdin line and answers one JSON line each ({"rate": r} or {"error": "..."}):
-#   {"item": "train" | "predict", "workload": "W1", "runSeconds": 1.5} or {"item": "gemm", "m": .., "k": .., "n": ..}.
+#   {"item": "train" | "predict", "workload": "W1" (W1-W4), "runSeconds": 1.5} or {"item": "gemm", "m": .., "k": .., "n": ..}.
 #   Each answer is one timed run after its warm-up (measure(..., runs=1)). Exits at end of input.
 import json
 import sys
@@ -46,6 +46,12 @@ def measure(step, units, run_seconds, runs=3, warmup=2, max_steps=2000):
 
 def build(name):
     layers = []
+    if name == 'W4':
+        # bench/w4.ts (W4_TORCH): the LeNet-style CNN; softmax folded into the loss as for W1-W3.
+        return nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, N_CLASSES))
     if name == 'W1':
         spec = ['bn', (300, 'elu'), 'bn', (100, 'elu'), 'bn', (N_CLASSES, None)]
     elif name == 'W2':
@@ -92,6 +98,8 @@ class Workload:
         self.model = build(name)
         self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01)
         self.loss_fn = nn.CrossEntropyLoss()
+        if name == 'W4':  # the channels-last batch (as layerwise and tfjs read it) permuted to NCHW
+            x = x.view(-1, 28, 28, 1).permute(0, 3, 1, 2)
         self.x, self.y = x, y
         self.offset = 0
         self.px = x[:PREDICT_BATCH].clone()
@@ -129,7 +137,7 @@ def load(x_path, y_path):
 def serve(argv):
     x, y = load(argv[0], argv[1])
     default_seconds = float(argv[2]) if len(argv) > 2 else 1.5
-    workloads = {name: Workload(name, x, y) for name in ['W1', 'W2', 'W3']}
+    workloads = {name: Workload(name, x, y) for name in ['W1', 'W2', 'W3', 'W4']}
     gemm_inputs = {}
 
     def answer(obj):

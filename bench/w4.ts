@@ -1,7 +1,7 @@
-// W4 (not yet wired into run.ts): a LeNet-style CNN on 28x28x1 images, batch 32 training and batch 1024 predict, built
+// W4 (wired into run.ts next to W1-W3): a LeNet-style CNN on 28x28x1 images, batch 32 training and batch 1024 predict, built
 // the same way in layerwise, TensorFlow.js and PyTorch (the PyTorch net reads the channels-last batch permuted to NCHW).
-// To wire it: add 'W4' to WORKLOADS in run.ts, build with buildW4Sequential / buildW4Tfjs, and paste W4_TORCH into
-// torch_bench.py's build() (its Workload then permutes x: x.view(-1, 28, 28, 1).permute(0, 3, 1, 2)).
+// run.ts builds it with buildW4Sequential, tfjs_peer.ts with buildW4Tfjs; torch_bench.py's build() holds W4_TORCH's net
+// (its Workload permutes x: x.view(-1, 28, 28, 1).permute(0, 3, 1, 2)); keep the two in step.
 import { Sequential, layers, optimizers } from '../src/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { BATCH, N_CLASSES, N_FEATURES, PREDICT_BATCH, type Dataset } from './common.js';

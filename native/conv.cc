@@ -29,27 +29,6 @@ void forImages(long n, F fn) {
   ThreadPool::get().run(static_cast<int>(n), [&](int b) { fn(static_cast<long>(b)); });
 }
 
-/** Calls visit(outIndex, inIndex) for every in-bounds tap of image b: outIndex = output pixel, inIndex = input pixel. */
-template <class F>
-inline void forTaps(const Window2D& g, long b, F visit) {
-  for (long oy = 0; oy < g.outH; oy++) {
-    long ky0, ky1;
-    validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
-    for (long ox = 0; ox < g.outW; ox++) {
-      long kx0, kx1;
-      validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
-      const long o = (b * g.outH + oy) * g.outW + ox;
-      for (long ky = ky0; ky < ky1; ky++) {
-        const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-        for (long kx = kx0; kx < kx1; kx++) {
-          const long ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-          visit(o, (b * g.h + iy) * g.w + ix, ky * g.kw + kx);
-        }
-      }
-    }
-  }
-}
-
 }  // namespace
 
 void im2col(const float* x, float* cols, const Window2D& g) {
@@ -84,15 +63,43 @@ void im2col(const float* x, float* cols, const Window2D& g) {
   });
 }
 
+namespace {
+
+/** d[0, len) += s[0, len): one vectorizable run (d and s never overlap: cols and x are distinct buffers). */
+inline void addRun(float* __restrict d, const float* __restrict s, long len) {
+  for (long j = 0; j < len; j++) d[j] += s[j];
+}
+
+}  // namespace
+
+// Mirrors im2col: with dilationW 1 the in-bounds taps of one kernel row are one contiguous run of the input and of
+// the column row, so each (pixel, kernel row) is a single add of (kx1 - kx0) * c floats, not kw adds of c.
 void col2im(const float* cols, float* x, const Window2D& g) {
   const long k = g.kh * g.kw * g.c;
+  const long c = g.c;
   forImages(g.n, [&](long b) {
-    std::memset(x + b * g.h * g.w * g.c, 0, sizeof(float) * g.h * g.w * g.c);
-    forTaps(g, b, [&](long o, long i, long tap) {
-      const float* s = cols + o * k + tap * g.c;
-      float* d = x + i * g.c;
-      for (long j = 0; j < g.c; j++) d[j] += s[j];
-    });
+    float* img = x + b * g.h * g.w * c;
+    std::memset(img, 0, sizeof(float) * g.h * g.w * c);
+    for (long oy = 0; oy < g.outH; oy++) {
+      long ky0, ky1;
+      validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+      for (long ox = 0; ox < g.outW; ox++) {
+        long kx0, kx1;
+        validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+        if (kx1 <= kx0) continue;
+        const float* row = cols + ((b * g.outH + oy) * g.outW + ox) * k;
+        for (long ky = ky0; ky < ky1; ky++) {
+          const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+          float* dst = img + (iy * g.w + ox * g.strideW - g.padLeft) * c;
+          const float* src = row + ky * g.kw * c;
+          if (g.dilationW == 1) {
+            addRun(dst + kx0 * c, src + kx0 * c, (kx1 - kx0) * c);
+          } else {
+            for (long kx = kx0; kx < kx1; kx++) addRun(dst + kx * g.dilationW * c, src + kx * c, c);
+          }
+        }
+      }
+    }
   });
 }
 
