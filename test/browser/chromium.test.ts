@@ -2,18 +2,13 @@
 // browser): page.ts bundled with esbuild, served cross-origin isolated from 127.0.0.1. Skips in one line without it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { loadModel, tensor } from 'layerwise';
 import { serve } from './serve.js';
+import { bundlePage, chromiumMissing, openTab, root } from './harness.js';
 
-const root = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const CHROMIUM = process.env.LAYERWISE_CHROMIUM ?? '/usr/bin/chromium';
-const noBrowser = existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed (Debian package chromium): browser tests skipped`;
+const noBrowser = chromiumMissing();
 if (noBrowser) console.warn(`test/browser/chromium: ${noBrowser}`);
 const FIXTURES = ['thap__skl-tf__my_model_A.h5', 'schr0841__HOML3e__my_model_A.keras'];
 const MLP = { train: 6000, test: 2000, epochs: 3 };
@@ -31,19 +26,8 @@ async function nodeExpectations(): Promise<{ file: string; input: number[]; shap
   return out;
 }
 
-async function bundlePage(): Promise<Uint8Array> {
-  const r = await build({
-    entryPoints: [path.join(root, 'test', 'browser', 'page.ts')], bundle: true, platform: 'browser', format: 'esm', write: false,
-    logLevel: 'silent', tsconfigRaw: '{}', alias: {
-      'node:test': path.join(root, 'test', 'browser', 'shim_test.ts'),
-      'node:assert/strict': path.join(root, 'test', 'browser', 'shim_assert.ts'),
-    },
-  });
-  return r.outputFiles[0].contents;
-}
-
 test('in Chromium: wasm kernels vs reference, an MLP on Fashion-MNIST, real Keras files, IndexedDB', { skip: noBrowser, timeout: 180_000 }, async () => {
-  const [page, keras] = await Promise.all([bundlePage(), nodeExpectations()]);
+  const [page, keras] = await Promise.all([bundlePage('page.ts'), nodeExpectations()]);
   // A load-time error (e.g. a Node global reached at import) ends the wait at once instead of at the timeout.
   const html = '<!doctype html><meta charset="utf-8"><title>layerwise</title><body>loading' +
     '<script>addEventListener("error", (e) => { globalThis.__lwResult ??= { error: String(e.message) }; });</script>' +
@@ -51,18 +35,8 @@ test('in Chromium: wasm kernels vs reference, an MLP on Fashion-MNIST, real Kera
   const server = await serve({ '/': html, '/page.js': page, '/params.json': JSON.stringify({ keras, mlp: MLP }) }, {
     '/data/fashion-mnist/': path.join(root, 'data', 'fashion-mnist'), '/fixtures/keras-real/': path.join(root, 'test', 'fixtures', 'keras-real'),
   });
-  const profile = mkdtempSync(path.join(tmpdir(), 'layerwise-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 700 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const { tab, logs, close } = await openTab();
   try {
-    const tab = context.pages()[0] ?? (await context.newPage());
-    const logs: string[] = [];
-    tab.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-    tab.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-    await tab.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
     await tab.goto(`${server.url}/`);
     const shots = path.join(root, 'build', 'test-output');
     mkdirSync(shots, { recursive: true });
@@ -88,8 +62,7 @@ test('in Chromium: wasm kernels vs reference, an MLP on Fashion-MNIST, real Kera
       `(fit ${(result.mlp.fitMs / 1000).toFixed(1)} s); keras max diffs ${result.keras.map((k: { maxDiff: number }) => k.maxDiff.toExponential(1)).join(', ')}; ` +
       `page total ${(result.totalMs / 1000).toFixed(1)} s; screenshot build/test-output/browser.png`);
   } finally {
-    await context.close();
+    await close();
     await server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 });

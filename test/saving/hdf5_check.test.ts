@@ -14,9 +14,10 @@ import { H5Reader } from '../../src/saving/hdf5_bytes.js';
 import { checkBySignature } from '../../src/saving/hdf5_heaps.js';
 import { FIXTURES } from './fashion.js';
 import { makeSamples } from './samples.js';
+import { LIBHDF5_HANGS } from './mutate.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'layerwise-h5check-'));
-const SMALL = 'thap__skl-tf__my_keras_model.h5';
+const SMALL = LIBHDF5_HANGS.file;
 const small = (): Uint8Array => new Uint8Array(readFileSync(path.join(FIXTURES, SMALL)));
 const check = (bytes: Uint8Array): void => checkHdf5Structure(bytes, loadBudget(bytes.length));
 const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -37,7 +38,7 @@ test('every real Keras file and every HDF5 file layerwise writes passes the stru
 test('the zeroed runs that kept libhdf5 busy 30 s (issue 19) fail at once, naming the global heap object', async () => {
   // Found by fuzzing my_keras_model.h5: each zeroes the header of an object in the global heap collection that
   // holds the root's variable-length strings; libhdf5 then advances by a size of 0 forever.
-  for (const [at, len] of [[3435, 157], [3656, 195], [3678, 168]]) {
+  for (const [at, len] of LIBHDF5_HANGS.runs) {
     const b = small();
     b.fill(0, at, at + len);
     const file = path.join(dir, `zeroed_${at}.h5`);

@@ -63,3 +63,6 @@ export function unclearReason(err: unknown, file: string): string | null {
   if (UNCLEAR.test(err.message)) return `the message leaks an internal failure: ${err.message}`;
   return null;
 }
+
+/** The zeroed runs ([at, length]) in this real Keras file that kept libhdf5 busy until its 30 s watchdog (issue 19). */
+export const LIBHDF5_HANGS = { file: 'thap__skl-tf__my_keras_model.h5', runs: [[3435, 157], [3656, 195], [3678, 168]] as [number, number][] };
