@@ -10,20 +10,28 @@ import { Generator } from '../../src/random/rng.js';
 
 const script = fileURLToPath(new URL('./resume_script.js', import.meta.url));
 
-/** Runs the script; kills it `killAfterMs` after it starts training (null: let it finish). Resolves true if it finished. */
-function runOnce(dir: string, out: string, mode: string, killAfterMs: number | null): Promise<boolean> {
+/**
+ * Runs the script; kills it `killAfterMs` after it starts training (null: let it finish). Resolves whether it
+ * finished, and how long it trained (from its 'training' line to its exit).
+ */
+function runOnce(dir: string, out: string, mode: string, killAfterMs: number | null): Promise<{ finished: boolean; trainMs: number }> {
   return new Promise((resolve, reject) => {
+    let started = 0;
     const child = spawn(process.execPath, [script, '--run', dir, out, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     let timer: NodeJS.Timeout | null = null;
     child.stderr.on('data', (d) => (err += d));
     child.stdout.on('data', (d: Buffer) => {
-      if (killAfterMs !== null && timer === null && d.toString().includes('training')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (started === 0 && d.toString().includes('training')) {
+        started = performance.now();
+        if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
     });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve(false);
-      else if (code === 0) resolve(true);
+      const trainMs = started ? performance.now() - started : 0;
+      if (signal === 'SIGKILL') resolve({ finished: false, trainMs });
+      else if (code === 0) resolve({ finished: true, trainMs });
       else reject(new Error(`resume_script exited with ${code}: ${err}`));
     });
   });
@@ -33,20 +41,22 @@ async function check(mode: string, seed: number): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'lw-resume-'));
   try {
     const refOut = join(root, 'ref.json');
-    assert.ok(await runOnce(join(root, 'ref-backup'), refOut, mode, null));
+    const ref = await runOnce(join(root, 'ref-backup'), refOut, mode, null);
+    assert.ok(ref.finished);
     const out = join(root, 'out.json');
     const backup = join(root, 'backup');
     const g = new Generator(seed);
     let kills = 0;
     let resumedFromBackup = 0;
-    // Kill several times at random moments of training (mid-batch, mid-write), then let the last run finish.
+    // Kill several times at random moments of training (mid-batch, mid-write), then let the last run finish. The
+    // moments are fractions (5-30 %) of the uninterrupted run's training time, so a faster machine kills as often.
     while (kills < 4) {
       if (existsSync(join(backup, 'backup.json'))) resumedFromBackup++;
-      const finished = await runOnce(backup, out, mode, 50 + Math.floor(g.uniform() * 700));
+      const { finished } = await runOnce(backup, out, mode, Math.max(20, Math.floor((0.05 + 0.25 * g.uniform()) * ref.trainMs)));
       if (finished) break;
       kills++;
     }
-    if (!existsSync(out)) assert.ok(await runOnce(backup, out, mode, null));
+    if (!existsSync(out)) assert.ok((await runOnce(backup, out, mode, null)).finished);
     assert.ok(kills >= 2, `expected several kills, got ${kills}`);
     assert.ok(resumedFromBackup >= 1, 'at least one restart resumed from a backup');
     assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), JSON.parse(readFileSync(refOut, 'utf8')), `${mode}: weights differ after ${kills} kills`);
