@@ -23,7 +23,8 @@ export const ACTS: ActivationOp[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'el
 /** Registers the suite against the backend `kb()` returns (called inside each test, so a skipped suite never calls it). */
 export function kernelSuite(kb: () => Backend): void {
 describe('matmul', () => {
-  const dims = [1, 3, 17, 31, 64, 100, 257];
+  // Non-multiples of every vector width (4, 8, 16) and micro-kernel tile (6 x 16, 8 x 48) as well as exact ones.
+  const dims = [1, 3, 5, 7, 8, 9, 15, 16, 17, 31, 47, 48, 49, 64, 100, 257];
   let seed = 10;
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
     it(`all m, k, n in {${dims.join(', ')}} (sampled), transposeA ${ta}, transposeB ${tb}`, () => {
