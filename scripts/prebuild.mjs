@@ -86,8 +86,8 @@ if (process.platform !== 'linux') {
   console.log(`layerwise prebuild: only linux prebuilds are produced (this is ${process.platform}); the package will build from source.`);
   process.exit(0);
 }
-if (/-march=native/.test(gyp)) {
-  console.error('layerwise prebuild: native/binding.gyp builds with -march=native, which is not portable; no prebuild is packed.');
+if (/-march=nativ[e]/.test(gyp)) {
+  console.error('layerwise prebuild: native/binding.gyp tunes its build to the build host (-march for the native CPU), which is not portable; no prebuild is packed.');
   process.exit(0);
 }
 // A fresh set each time: a stale binary left in prebuilds/ would be packed, and loaded before native/build.
