@@ -6,6 +6,7 @@ import { APPLIED, noGrad, popTape, pushTape, Tape } from './tape.js';
 import { add } from '../ops/arithmetic.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { backend } from '../backend/registry.js';
+import { storageKey } from '../backend/storage_key.js';
 
 type Source = Tensor | Variable;
 
@@ -35,21 +36,21 @@ export function backwardWithSgd(tape: Tape, target: Tensor, sources: readonly Te
 
 /** Sources whose buffer is used exactly once on the tape, as an op input: safe to step in place during backward. */
 function steppable(tape: Tape, sources: readonly Tensor[], marked: readonly boolean[]): Set<number> {
-  const byId = new Map<number, ArrayBufferLike>();
-  const candidates = new Map<ArrayBufferLike, number>();
+  const byId = new Map<number, object>();
+  const candidates = new Map<object, number>();
   const lengths = new Set<number>();
   sources.forEach((s, i) => {
     if (!marked[i]) return;
-    byId.set(s.id, s.data.buffer);
-    candidates.set(s.data.buffer, s.id);
+    byId.set(s.id, storageKey(s.data));
+    candidates.set(storageKey(s.data), s.id);
     lengths.add(s.data.length);
   });
-  const uses = new Map<ArrayBufferLike, number>();
+  const uses = new Map<object, number>();
   const count = (t: Tensor, asInput: boolean): void => {
     const own = byId.get(t.id);
     // NOTE: the ops' only views (reshape and its kin) cover a whole buffer, so a tensor sharing a source's buffer
     // has the source's length; reading .buffer of every small tensor would cost more than the check is worth.
-    const b = own ?? (lengths.has(t.data.length) ? t.data.buffer : undefined);
+    const b = own ?? (lengths.has(t.data.length) ? storageKey(t.data) : undefined);
     if (b === undefined || !candidates.has(b)) return;
     // An output sharing the buffer, or an input that is a view of the source, rules the source out.
     uses.set(b, (uses.get(b) ?? 0) + (asInput && own !== undefined ? 1 : 2));
@@ -126,13 +127,13 @@ function walk(tape: Tape, target: Tensor, sources: readonly Tensor[], seed: Tens
 function recycleIntermediates(tape: Tape, produced: readonly Tensor[], results: readonly Tensor[], seed?: Tensor): void {
   const bk = backend();
   if (!bk.recycle || produced.length === 0) return;
-  const dead = new Map<ArrayBufferLike, Tensor>();
-  for (const t of produced) dead.set(t.data.buffer, t);
-  for (const t of results) dead.delete(t.data.buffer);
-  if (seed) dead.delete(seed.data.buffer);
+  const dead = new Map<object, Tensor>();
+  for (const t of produced) dead.set(storageKey(t.data), t);
+  for (const t of results) dead.delete(storageKey(t.data));
+  if (seed) dead.delete(storageKey(seed.data));
   for (const node of tape.nodes) {
-    dead.delete(node.output.data.buffer);
-    for (const x of node.inputs) dead.delete(x.data.buffer);
+    dead.delete(storageKey(node.output.data));
+    for (const x of node.inputs) dead.delete(storageKey(x.data));
   }
   if (dead.size > 0) bk.recycle([...dead.values()].map((t) => t.data));
 }

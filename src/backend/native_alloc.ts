@@ -14,6 +14,11 @@ export function setPoisonOutputs(on: boolean): boolean {
   return was;
 }
 
+/** Whether outputs are NaN-poisoned (the wasm heap pool follows the same switch). */
+export function poisoning(): boolean {
+  return poisonOutputs;
+}
+
 /** Node's Buffer when present (its allocUnsafeSlow skips the zero fill), else undefined. */
 const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
 

@@ -1,6 +1,8 @@
-// The WebAssembly kernels behind the native addon's call signatures (KernelAddon): operands are copied into a
-// scratch block of the wasm heap, the C ABI of native/wasm/abi.cc runs on them, and outputs are copied back.
+// The WebAssembly kernels behind the native addon's call signatures (KernelAddon): operands already resident in the
+// wasm heap (wasm_heap.ts) are passed by pointer, others are copied into a scratch block; the C ABI of
+// native/wasm/abi.cc runs on them, and outputs that are not resident are copied back.
 import type { KernelAddon } from './kernel_backend.js';
+import type { WasmHeap } from './wasm_heap.js';
 
 /** The C functions exported by the module (pointers are byte offsets into its memory). */
 export interface WasmExports {
@@ -32,7 +34,7 @@ class Scratch {
   private top = 0;
   private f32 = new Float32Array(0);
 
-  constructor(private readonly w: WasmExports) {}
+  constructor(private readonly w: WasmExports, private readonly resident: WasmHeap | null) {}
 
   /** Starts a call whose operands take at most `floats` floats (plus alignment); returns the heap view. */
   begin(floats: number): void {
@@ -59,15 +61,30 @@ class Scratch {
     return p;
   }
 
-  /** Copies src[from, from + n) in; returns its pointer. */
+  /** Byte address of a[at] when a is resident in the heap, else -1. */
+  private where(a: Float32Array, at: number): number {
+    const p = this.resident ? this.resident.pointer(a) : -1;
+    return p < 0 ? -1 : p + at * 4;
+  }
+
+  /** The address of src[from, from + n): in place when resident, else copied in. */
   put(src: Float32Array, from = 0, n = src.length - from): number {
+    const r = this.where(src, from);
+    if (r >= 0) return r;
     const p = this.take(n);
     this.heap().set(from === 0 && n === src.length ? src : src.subarray(from, from + n), p >> 2);
     return p;
   }
 
-  /** Copies n floats at pointer p out to dst at offset `at`. */
+  /** Where a kernel writes dst[at, at + n): in place when resident, else scratch that get() copies back. */
+  out(dst: Float32Array, n = dst.length, at = 0): number {
+    const r = this.where(dst, at);
+    return r >= 0 ? r : this.take(n);
+  }
+
+  /** Copies n floats at pointer p out to dst at offset `at` (nothing to do when p is dst itself). */
   get(p: number, dst: Float32Array, n = dst.length, at = 0): void {
+    if (this.where(dst, at) === p) return;
     const h = this.heap();
     dst.set(h.subarray(p >> 2, (p >> 2) + n), at);
   }
@@ -75,11 +92,14 @@ class Scratch {
 
 const len = (...xs: (Float32Array | null | undefined)[]): number => xs.reduce((s, x) => s + (x ? x.length + 16 : 0), 0);
 
-/** KernelAddon over an instantiated module; `isa` names its instruction set for backend info. */
-export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
-  const s = new Scratch(w);
+/**
+ * KernelAddon over an instantiated module; `isa` names its instruction set for backend info. With `heap`, arrays it
+ * allocated are used in place (the module's memory must be shared, see wasm_heap.ts).
+ */
+export function makeWasmAddon(w: WasmExports, isa: string, heap: WasmHeap | null = null): KernelAddon {
+  const s = new Scratch(w, heap);
   const opt = (x: Float32Array | null | undefined): number => (x ? s.put(x) : 0);
-  const out = (x: Float32Array | null): number => (x ? s.take(x.length) : 0);
+  const out = (x: Float32Array | null): number => (x ? s.out(x) : 0);
   const back = (p: number, x: Float32Array | null): void => {
     if (x) s.get(p, x);
   };
@@ -89,14 +109,14 @@ export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
       const pa = s.put(a, offA, m * k);
       const pb = s.put(b, offB, k * n);
       const pbias = bias ? s.put(bias, 0, n) : 0;
-      const pc = s.take(m * n);
+      const pc = s.out(c, m * n, offC);
       w.lw_gemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, pbias, act, alpha);
       s.get(pc, c, m * n, offC);
     },
     unary(op, x, y, alpha) {
       s.begin(2 * x.length + 32);
       const px = s.put(x);
-      const py = s.take(x.length);
+      const py = s.out(y, x.length);
       w.lw_unary(op, px, py, x.length, alpha);
       s.get(py, y, x.length);
     },
@@ -106,7 +126,7 @@ export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
       const px = s.put(x, 0, n);
       const py = s.put(y, 0, n);
       const pdy = s.put(dy);
-      const po = s.take(n);
+      const po = s.out(o, n);
       w.lw_activation_grad(act, px, py, pdy, po, n, alpha);
       s.get(po, o, n);
     },
@@ -116,7 +136,7 @@ export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
       s.begin(len(a, b, o) + 3 * rank + 48);
       const pa = s.put(a);
       const pb = s.put(b);
-      const po = s.take(total);
+      const po = s.out(o, total);
       const pd = s.take(3 * Math.max(rank, 1));
       const d = new Int32Array(w.memory.buffer, pd, 3 * Math.max(rank, 1));
       if (rank === 0) d.set([1, 0, 0]);
@@ -127,14 +147,14 @@ export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
     reduce(op, x, o, outer, r, inner) {
       s.begin(len(x) + outer * inner + 32);
       const px = s.put(x, 0, outer * r * inner);
-      const po = s.take(outer * inner);
+      const po = s.out(o, outer * inner);
       w.lw_reduce(op, px, po, outer, r, inner);
       s.get(po, o, outer * inner);
     },
     softmax(x, o, rows, n, log) {
       s.begin(2 * rows * n + 32);
       const px = s.put(x, 0, rows * n);
-      const po = s.take(rows * n);
+      const po = s.out(o, rows * n);
       w.lw_softmax(px, po, rows, n, log ? 1 : 0);
       s.get(po, o, rows * n);
     },
@@ -142,7 +162,7 @@ export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
       s.begin(3 * rows * n + 48);
       const py = s.put(y);
       const pdy = s.put(dy);
-      const pdx = s.take(rows * n);
+      const pdx = s.out(dx, rows * n);
       w.lw_softmax_grad(py, pdy, pdx, rows, n);
       s.get(pdx, dx, rows * n);
     },
@@ -167,7 +187,7 @@ export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
     batchNormForward(x, gamma, beta, epsilon, rows, c, y, mean, variance, rstd) {
       s.begin(len(x, gamma, beta, y, mean, variance, rstd));
       const [px, pg, pb] = [s.put(x), opt(gamma), opt(beta)];
-      const [py, pm, pv, pr] = [s.take(y.length), s.take(c), s.take(c), s.take(c)];
+      const [py, pm, pv, pr] = [s.out(y), s.out(mean, c), s.out(variance, c), s.out(rstd, c)];
       w.lw_batchnorm_forward(px, pg, pb, epsilon, rows, c, py, pm, pv, pr);
       s.get(py, y);
       s.get(pm, mean);
@@ -186,7 +206,7 @@ export function makeWasmAddon(w: WasmExports, isa: string): KernelAddon {
     scaleShift(x, scale, shift, rows, c, y) {
       s.begin(len(x, scale, shift, y));
       const [px, psc, psh] = [s.put(x), s.put(scale), s.put(shift)];
-      const py = s.take(y.length);
+      const py = s.out(y);
       w.lw_scale_shift(px, psc, psh, rows, c, py);
       s.get(py, y);
     },

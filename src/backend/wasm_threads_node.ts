@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './backend.js';
 import { makeKernelBackend } from './kernel_backend.js';
-import { alloc, recycle } from './native_alloc.js';
 import { registerBackend } from './registry.js';
 import { makeWasmAddon, type WasmExports } from './wasm_addon.js';
+import { makeWasmHeap, type WasmHeap } from './wasm_heap.js';
 
 /** What emscripten's MODULARIZE factory resolves to (the parts used here). */
 interface EmscriptenModule {
@@ -17,7 +17,10 @@ interface EmscriptenModule {
   [fn: `_${string}`]: (...args: number[]) => number;
 }
 
-let started: Promise<{ backend: Backend; threads: number; module: EmscriptenModule }> | null = null;
+/** The started module: its backend, thread count, and (bench, tests) its exports and resident heap. */
+interface Started { backend: Backend; threads: number; module: EmscriptenModule; exports: WasmExports; heap: WasmHeap; isa: string }
+
+let started: Promise<Started> | null = null;
 
 function wasmDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -33,7 +36,7 @@ function unrefWorkers(m: EmscriptenModule): void {
   for (const w of [...m.PThread.unusedWorkers, ...m.PThread.runningWorkers]) w.unref?.();
 }
 
-async function start(): Promise<{ backend: Backend; threads: number; module: EmscriptenModule }> {
+async function start(): Promise<Started> {
   const dir = wasmDir();
   const factory = createRequire(import.meta.url)(join(dir, 'layerwise-mt.js')) as (o: Record<string, unknown>) => Promise<EmscriptenModule>;
   const m = await factory({ wasmBinary: readFileSync(join(dir, 'layerwise-mt.wasm')), locateFile: (f: string) => join(dir, f) });
@@ -45,7 +48,9 @@ async function start(): Promise<{ backend: Backend; threads: number; module: Ems
   unrefWorkers(m);
   const bytes = new Uint8Array(m.wasmMemory.buffer, ex.lw_isa());
   const isa = new TextDecoder().decode(bytes.slice(0, bytes.indexOf(0)));
-  return { backend: makeKernelBackend(makeWasmAddon(ex, isa), 'wasm', { alloc, recycle }), threads, module: m };
+  // Shared memory: tensors stay resident in the heap across ops (see wasm_heap.ts).
+  const heap = makeWasmHeap(ex);
+  return { backend: makeKernelBackend(makeWasmAddon(ex, isa, heap), 'wasm', heap), threads, module: m, exports: ex, heap, isa };
 }
 
 /**
@@ -64,4 +69,11 @@ export async function initWasmThreads(): Promise<number> {
 export async function loadWasmThreadsBackend(): Promise<Backend> {
   started ??= start();
   return (await started).backend;
+}
+
+/** The threaded module's exports, resident heap and ISA name (bench/wasm_node.ts builds a profiled backend on them). */
+export async function wasmThreadsInternals(): Promise<{ exports: WasmExports; heap: WasmHeap; isa: string }> {
+  started ??= start();
+  const s = await started;
+  return { exports: s.exports, heap: s.heap, isa: s.isa };
 }

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 import { cast } from '../ops/index.js';
 import { backend } from '../backend/registry.js';
+import { storageKey } from '../backend/storage_key.js';
 import { isRecording } from '../autograd/tape.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { outputsAreInternal, type CallOptions, type Layer } from '../layers/layer.js';
@@ -122,19 +123,19 @@ function lastUseOf(graph: Graph): Map<number, number> {
  * that keeps no reference to its outputs (views such as Flatten's share a buffer, hence the per-buffer counts).
  */
 class BufferReuse {
-  private readonly live = new Map<ArrayBufferLike, number>();
-  private readonly pinned = new Set<ArrayBufferLike>();
+  private readonly live = new Map<object, number>();
+  private readonly pinned = new Set<object>();
   private readonly last: Map<number, number>;
   private readonly keep: Set<number>;
 
   constructor(graph: Graph, outputs: readonly SymbolicTensor[], private readonly env: Map<number, Tensor>) {
     this.last = lastUseOf(graph);
     this.keep = new Set(outputs.map((t) => t.id));
-    for (const v of env.values()) this.pinned.add(v.data.buffer);
+    for (const v of env.values()) this.pinned.add(storageKey(v.data));
   }
 
   produced(v: Tensor, internal: boolean): void {
-    const b = v.data.buffer;
+    const b = storageKey(v.data);
     if (!internal) this.pinned.add(b);
     this.live.set(b, (this.live.get(b) ?? 0) + 1);
   }
@@ -146,7 +147,7 @@ class BufferReuse {
       const v = this.env.get(t.id);
       if (!v) continue;
       this.env.delete(t.id);
-      const b = v.data.buffer;
+      const b = storageKey(v.data);
       const n = (this.live.get(b) ?? 1) - 1;
       this.live.set(b, n);
       if (n === 0 && !this.pinned.has(b)) dead.push(v.data);
