@@ -308,7 +308,12 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+// `npm run bench -- --wasm`: the Node wasm-vs-native bench instead (bench/wasm_node.ts).
+if (process.argv.includes('--wasm')) {
+  await import('./wasm_node.js');
+} else {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
