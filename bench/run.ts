@@ -308,7 +308,8 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-main().catch((e: unknown) => {
+// `npm run bench -- --browser`: the WebAssembly bench (Node wasm vs native, Chromium vs TensorFlow.js) instead.
+(process.argv.includes('--browser') ? import('./browser.js').then(() => undefined) : main()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });
