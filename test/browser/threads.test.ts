@@ -57,6 +57,8 @@ test('in Chromium: threaded wasm when cross-origin isolated (kernel suite, fitIn
     assert.ok(w.accuracy >= 0.9, `held-out accuracy of the worker-trained weights: ${w.accuracy}`);
     assert.ok(w.maxDiff <= 1e-6, `weights trained in the worker vs on the page from the same bytes and seed: max diff ${w.maxDiff}`);
     assert.deepEqual(w.history.loss, w.pageHistory.loss, 'same losses in the worker and on the page');
+    assert.ok(w.abortedEpochs >= 1 && w.abortedEpochs < 50, `an abort after the first epoch ended the worker's fit after ${w.abortedEpochs} of 50 epochs`);
+    assert.match(w.wrongShape, /^fitInWorker: .*dense.*16.*8/is, 'a shape error in the worker rejects with its message');
     assert.ok(w.mainTicks > 10, `page timers ran ${w.mainTicks} times during a main-thread fit (fit yields to the event loop)`);
     console.log(`chromium threads: ${r.info.threads} threads (${r.info.isa}), ${r.kernels.outcomes.length} kernel tests in ${(r.kernels.ms / 1000).toFixed(1)} s; ` +
       `fitInWorker ${w.epochs.length} epochs / ${w.batches.length} batch messages in ${(w.workerMs / 1000).toFixed(1)} s, accuracy ${w.accuracy.toFixed(3)}, ` +

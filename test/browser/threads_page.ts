@@ -52,6 +52,12 @@ async function workerFit(): Promise<Record<string, unknown>> {
   });
   const workerMs = performance.now() - t0;
   clearInterval(timer);
+  // Aborting after the first epoch's message stops the worker's fit early; a data error comes back as a rejection.
+  const controller = new AbortController();
+  const aborted = await lw.fitInWorker(worker, mlp(), x, y, {
+    epochs: 50, batchSize: 32, signal: controller.signal, onEpochEnd: () => controller.abort(),
+  });
+  const wrongShape = await lw.fitInWorker(worker, mlp(), x.sliceAxis(1, 0, 8), y, { epochs: 1 }).then(() => 'resolved', (e: Error) => e.message);
   worker.terminate();
   const [, accuracy] = await model.evaluate(xTest, yTest, { verbose: 0 });
   // The same run on the page's main thread: the same bytes and seed as the worker saw.
@@ -70,7 +76,7 @@ async function workerFit(): Promise<Record<string, unknown>> {
   const changed = model.getWeights()[0].sub((await lw.loadModel(initial)).getWeights()[0]).abs().max().dataSync()[0];
   log(`fitInWorker: ${epochs.length} epoch messages, ${batches.length} batch messages, accuracy ${accuracy.toFixed(3)}, ` +
     `${ticks} page timer ticks in ${workerMs.toFixed(0)} ms; main-thread fit: ${mainTicks} ticks; max |worker - page| ${maxDiff}`);
-  return { start, epochs, batches, history: fit.history, epochList: fit.epoch, accuracy, maxDiff, changed, ticks, mainTicks, workerMs, pageHistory: h.history };
+  return { abortedEpochs: aborted.epoch.length, wrongShape, start, epochs, batches, history: fit.history, epochList: fit.epoch, accuracy, maxDiff, changed, ticks, mainTicks, workerMs, pageHistory: h.history };
 }
 
 async function kernels(): Promise<{ outcomes: Outcome[]; ms: number }> {
