@@ -1,14 +1,20 @@
 // The in-page half of `npm run bench -- --browser` (bundled by bench/browser.ts): W1/W2/W3 training (batch 32) and
-// predict (batch 1024) for layerwise on its wasm backend against TensorFlow.js' wasm (SIMD) and cpu backends.
+// predict (batch 1024), in paired rounds (every peer per workload back to back), for layerwise on its wasm builds
+// (threaded when the page is cross-origin isolated, and single-thread) against TensorFlow.js' wasm (SIMD; threaded when
+// isolated) and, in the first round only (it is 10-50x slower), TensorFlow.js cpu.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as lw from '../src/index.browser.js';
+import { loadWasmBackend } from '../src/backend/wasm.js';
+import { loadWasmThreadsWebBackend } from '../src/backend/wasm_threads_web.js';
+import { registerBackend } from '../src/backend/registry.js';
+import type { Backend } from '../src/backend/backend.js';
 import { BATCH, makeDataset, measure, N_FEATURES, PREDICT_BATCH, type Dataset } from './common.js';
 import { architecture, type WorkloadName } from './workloads.js';
 import { buildSequential } from './sequential.js';
 
 const WORKLOADS: WorkloadName[] = ['W1', 'W2', 'W3'];
-type Row = { peer: string; workload: WorkloadName; train: number; predict: number };
+type Row = { peer: string; workload: WorkloadName; round: number; train: number; predict: number };
 
 function tfModel(name: WorkloadName): tf.Sequential {
   const model = tf.sequential();
@@ -25,7 +31,7 @@ function tfModel(name: WorkloadName): tf.Sequential {
   return model;
 }
 
-async function benchTf(backendName: 'wasm' | 'cpu', w: WorkloadName, d: Dataset, runSeconds: number): Promise<Row> {
+async function benchTf(backendName: 'wasm' | 'cpu', w: WorkloadName, d: Dataset, runSeconds: number): Promise<{ train: number; predict: number }> {
   await tf.setBackend(backendName);
   await tf.ready();
   const model = tfModel(w);
@@ -38,45 +44,64 @@ async function benchTf(backendName: 'wasm' | 'cpu', w: WorkloadName, d: Dataset,
     await model.trainOnBatch(xs, ys);
     xs.dispose();
     ys.dispose();
-  }, BATCH, { runSeconds, runs: 3, warmupSteps: 2 });
+  }, BATCH, { runSeconds, runs: 1, warmupSteps: 2 });
   const px = tf.tensor2d(d.x.subarray(0, PREDICT_BATCH * N_FEATURES), [PREDICT_BATCH, N_FEATURES]);
   const predict = await measure(() => {
     const y = model.predict(px) as tf.Tensor;
     y.dataSync();
     y.dispose();
-  }, PREDICT_BATCH, { runSeconds, runs: 3, warmupSteps: 1 });
+  }, PREDICT_BATCH, { runSeconds, runs: 1, warmupSteps: 1 });
   px.dispose();
   model.dispose();
-  return { peer: `tfjs-${backendName}`, workload: w, train: train.median, predict: predict.median };
+  return { train: train.median, predict: predict.median };
 }
 
-async function benchLayerwise(w: WorkloadName, d: Dataset, runSeconds: number): Promise<Row> {
+async function benchLayerwise(b: Backend, w: WorkloadName, d: Dataset, runSeconds: number): Promise<{ train: number; predict: number }> {
+  registerBackend(b);
+  lw.setBackend('wasm');
   const m = buildSequential(w, d);
   const train = await measure(() => {
-    const b = m.next();
-    return m.model.trainOnBatch(b.x, b.y);
-  }, BATCH, { runSeconds, runs: 3 });
-  const predict = await measure(() => m.model.predictOnBatch(m.px), PREDICT_BATCH, { runSeconds, runs: 3, warmupSteps: 1 });
-  return { peer: `layerwise-wasm (${lw.wasmInfo()?.threads} thread)`, workload: w, train: train.median, predict: predict.median };
+    const batch = m.next();
+    return m.model.trainOnBatch(batch.x, batch.y);
+  }, BATCH, { runSeconds, runs: 1, warmupSteps: 2 });
+  const predict = await measure(() => m.model.predictOnBatch(m.px), PREDICT_BATCH, { runSeconds, runs: 1, warmupSteps: 1 });
+  return { train: train.median, predict: predict.median };
 }
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const runSeconds = Number(params.get('seconds') ?? 1.5);
+  const runSeconds = Number(params.get('seconds') ?? 1);
+  const rounds = Number(params.get('rounds') ?? 3);
   setWasmPaths('/tfjs-wasm/');
-  await lw.initWasm();
-  lw.setBackend('wasm');
+  // NOTE: tfjs-backend-wasm defaults to half the cores (1 of 2 here); give it all of them, as layerwise's threaded build.
+  if (globalThis.crossOriginIsolated) setThreadsCount(navigator.hardwareConcurrency);
+  await lw.ready();
+  const single = loadWasmBackend().backend!;
+  const peers: { name: string; run: (w: WorkloadName, d: Dataset) => Promise<{ train: number; predict: number }>; once?: boolean }[] = [];
+  if (lw.wasmThreadsSupported()) {
+    const mt = await loadWasmThreadsWebBackend();
+    peers.push({ name: `layerwise-wasm (${mt.threads} threads)`, run: (w, d) => benchLayerwise(mt.backend, w, d, runSeconds) });
+  }
+  peers.push({ name: 'layerwise-wasm (1 thread)', run: (w, d) => benchLayerwise(single, w, d, runSeconds) });
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const tfThreads = getThreadsCount();
+  peers.push({ name: `tfjs-wasm (${tfThreads} thread${tfThreads > 1 ? 's' : ''})`, run: (w, d) => benchTf('wasm', w, d, runSeconds) });
+  if (params.get('cpu') !== '0') peers.push({ name: 'tfjs-cpu', once: true, run: (w, d) => benchTf('cpu', w, d, w === 'W3' ? runSeconds / 3 : runSeconds) });
   const d = makeDataset();
   const rows: Row[] = [];
-  for (const w of WORKLOADS) {
-    rows.push(await benchLayerwise(w, d, runSeconds));
-    rows.push(await benchTf('wasm', w, d, runSeconds));
-    rows.push(await benchTf('cpu', w, d, w === 'W3' ? runSeconds / 3 : runSeconds));
-    console.log(JSON.stringify(rows.slice(-3)));
+  for (let round = 0; round < rounds; round++) {
+    for (const w of WORKLOADS) {
+      for (const p of peers) {
+        if (p.once && round > 0) continue;
+        rows.push({ peer: p.name, workload: w, round, ...(await p.run(w, d)) });
+      }
+    }
+    console.log(`round ${round + 1}/${rounds}: ${JSON.stringify(rows.filter((r) => r.round === round).map((r) => [r.peer, r.workload, Math.round(r.train), Math.round(r.predict)]))}`);
   }
   (globalThis as Record<string, unknown>).__benchResult = {
-    rows, isolated: globalThis.crossOriginIsolated, cores: navigator.hardwareConcurrency, userAgent: navigator.userAgent,
-    tfjsWasmThreads: (tf.backend() as unknown as { name?: string }) && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
+    rows, peers: peers.map((p) => p.name), isolated: globalThis.crossOriginIsolated, cores: navigator.hardwareConcurrency,
+    userAgent: navigator.userAgent, tfjsWasmThreads: tfThreads,
   };
 }
 

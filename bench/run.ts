@@ -308,12 +308,14 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-// `npm run bench -- --wasm`: the Node wasm-vs-native bench instead (bench/wasm_node.ts).
-if (process.argv.includes('--wasm')) {
-  await import('./wasm_node.js');
-} else {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}
+// `npm run bench -- --wasm`: the Node wasm-vs-native bench instead (bench/wasm_node.ts);
+// `npm run bench -- --browser`: the WebAssembly bench (Node wasm vs native, Chromium vs TensorFlow.js) instead.
+const entry = process.argv.includes('--wasm')
+  ? import('./wasm_node.js').then(() => undefined)
+  : process.argv.includes('--browser')
+    ? import('./browser.js').then(() => undefined)
+    : main();
+entry.catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
