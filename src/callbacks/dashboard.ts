@@ -233,10 +233,11 @@ export class Dashboard extends Callback {
     const hists = new Map<string, { weights: Histogram; activations: Histogram; gradients: Histogram }>();
     const onLayerTensors = bins > 0
       ? (name: string, t: LayerTensors) => {
+        // Values read in place (read only), not copied by dataSync(): a report stays light on garbage collection.
         hists.set(name, {
-          weights: histogram(t.weights.map((x) => x.dataSync()), bins),
-          activations: histogram([t.output.dataSync()], bins),
-          gradients: histogram(t.gradients.map((x) => x.dataSync()), bins),
+          weights: histogram(t.weights.map((x) => x.data), bins),
+          activations: histogram([t.output.data], bins),
+          gradients: histogram(t.gradients.map((x) => x.data), bins),
         });
       }
       : undefined;
