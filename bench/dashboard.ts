@@ -1,7 +1,9 @@
 // Dashboard overhead: W1 and W3 trained by fit with and without callbacks.Dashboard (default settings), paired per round.
-// `npm run bench` runs it after the peers (skip: `--no-dashboard`); alone: `npm run build:test && node build/bench/dashboard.js [rounds]`.
+// `npm run bench` runs it after the peers (skip: `--no-dashboard`); alone: `npm run build:test && node build/bench/dashboard.js [rounds] [--empty]`
+// (--empty adds a fit with an empty callback to each round: what attaching any callback costs).
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callbacks, getBackend } from '../src/index.js';
@@ -19,8 +21,15 @@ export interface DashboardOverhead {
   dashboard: number;
   /** Median over rounds of (with / without) - 1: the throughput lost (negative = slower). */
   change: number;
+  /** Lowest and highest per-round change, and the middle half of them (quartiles), for the spread. */
+  changeRange: [number, number];
+  changeIqr: [number, number];
+  /** The same, on the process's CPU time per fit (user + system; less sensitive to other processes on a shared machine). */
+  cpuChange: number;
   /** Per round: [without, with] samples/s. */
   rounds: Array<[number, number]>;
+  /** Median garbage-collection time per fit (ms) without and with the Dashboard (an indirect cost). */
+  gcMs: [number, number];
   /** Health reports taken per fit and their time (last round). */
   healthReports: number;
   healthMs: number;
@@ -29,9 +38,13 @@ export interface DashboardOverhead {
   /** Median time of one batch's Dashboard hooks (µs) and of one training step with the Dashboard (ms), last round. */
   batchHookUs: number;
   stepMs: number;
+  /** The fit with an empty callback (bench/dashboard.ts --empty only): median paired change against no callback. */
+  emptyChange?: number;
+  /** 1-minute load average before and after the workload's rounds (the machine may be shared). */
+  load: [number, number];
 }
 
-/** The Dashboard with its hooks timed: `ms` is the time spent inside them. */
+/** The Dashboard with its hooks timed: `ms` is the time spent inside them (timing adds no await of its own). */
 class TimedDashboard extends callbacks.Dashboard {
   ms = 0;
   /** Per batch: time in onBatchBegin + onBatchEnd. */
@@ -51,12 +64,16 @@ class TimedDashboard extends callbacks.Dashboard {
     this.ms += this.begin;
   }
 
-  override async onBatchEnd(batch: number, logs?: callbacks.Logs): Promise<void> {
+  override onBatchEnd(batch: number, logs?: callbacks.Logs): void | Promise<void> {
     const t = performance.now();
-    await super.onBatchEnd(batch, logs);
-    const dt = performance.now() - t;
-    this.ms += dt;
-    this.batches.push(this.begin + dt);
+    const done = (): void => {
+      const dt = performance.now() - t;
+      this.ms += dt;
+      this.batches.push(this.begin + dt);
+    };
+    const r = super.onBatchEnd(batch, logs);
+    if (r) return r.then(done);
+    done();
   }
 
   override onEpochEnd(epoch: number, logs?: callbacks.Logs): void {
@@ -72,62 +89,90 @@ class TimedDashboard extends callbacks.Dashboard {
   }
 }
 
+/** A callback that does nothing: what attaching any callback costs fit. */
+class EmptyCallback extends callbacks.Callback {}
+
 /** Samples per fit: W1 one pass over the bench's 60,000 rows, W3 (~6x slower per sample) a third of them. */
 const SAMPLES: Record<string, number> = { W1: 60_000, W3: 19_200 };
 
-let lastFitMs = 0;
+let gcMs = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+});
 
-async function timedFit(d: Dataset, model: ReturnType<typeof buildSequential>['model'], n: number, cbs: callbacks.Callback[]): Promise<number> {
+interface FitTime { sps: number; ms: number; cpuMs: number; gcMs: number }
+
+async function timedFit(d: Dataset, model: ReturnType<typeof buildSequential>['model'], n: number, cbs: callbacks.Callback[]): Promise<FitTime> {
   const x = new Tensor(d.x.subarray(0, n * N_FEATURES), [n, N_FEATURES], 'float32');
   const y = new Tensor(d.y.subarray(0, n), [n], 'int32');
+  gcMs = 0;
+  const c = process.cpuUsage();
   const t = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0, callbacks: cbs });
-  lastFitMs = performance.now() - t;
-  return (n * 1000) / lastFitMs;
+  const ms = performance.now() - t;
+  const cpu = process.cpuUsage(c);
+  // GC entries are delivered asynchronously: let them arrive before reading the sum.
+  await new Promise((r) => setTimeout(r, 0));
+  return { sps: (n * 1000) / ms, ms, cpuMs: (cpu.user + cpu.system) / 1000, gcMs };
+}
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
 }
 
 /**
- * Each round trains one epoch without and one with the Dashboard (order alternating between rounds) on the
- * same model; the overhead is the median of the per-round ratios.
+ * Each round trains one epoch without and one with the Dashboard at its default settings (order alternating
+ * between rounds; with `empty`, a third fit with an empty callback) on the same model, after a warm-up fit of
+ * each kind; the overhead is the median of the per-round ratios, with their range and quartiles.
  */
-export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W1', 'W3'], data: Dataset = makeDataset()): Promise<DashboardOverhead[]> {
+export async function dashboardBench(rounds = 9, workloads: WorkloadName[] = ['W1', 'W3'], data: Dataset = makeDataset(), options: { empty?: boolean } = {}): Promise<DashboardOverhead[]> {
   const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-bench-'));
   const out: DashboardOverhead[] = [];
+  gcObserver.observe({ entryTypes: ['gc'] });
   try {
     for (const w of workloads) {
       const { model } = buildSequential(w, data);
       const n = SAMPLES[w] ?? 9_600;
-      await timedFit(data, model, Math.min(n, 3200), []); // warm-up
-      const pairs: Array<[number, number]> = [];
+      const load0 = os.loadavg()[0];
+      // Warm-up of both kinds, so neither pays first-call compilation in the rounds.
+      await timedFit(data, model, Math.min(n, 3200), []);
+      await timedFit(data, model, Math.min(n, 3200), [new callbacks.Dashboard({ logDir, runName: `${w}-warm` })]);
+      const plain: FitTime[] = [], dashed: FitTime[] = [], empty: FitTime[] = [];
       const shares: number[] = [];
       let batchHookUs = 0, stepMs = 0;
       for (let r = 0; r < rounds; r++) {
         const dash = new TimedDashboard({ logDir, runName: `${w}-${r}` });
-        let plain: number, withDash: number, dashMs: number;
-        if (r % 2 === 0) {
-          plain = await timedFit(data, model, n, []);
-          withDash = await timedFit(data, model, n, [dash]);
-          dashMs = lastFitMs;
-        } else {
-          withDash = await timedFit(data, model, n, [dash]);
-          dashMs = lastFitMs;
-          plain = await timedFit(data, model, n, []);
-        }
-        pairs.push([plain, withDash]);
-        shares.push(dash.ms / dashMs);
+        const kinds: Array<() => Promise<void>> = [
+          async () => { plain.push(await timedFit(data, model, n, [])); },
+          async () => { dashed.push(await timedFit(data, model, n, [dash])); },
+          ...(options.empty ? [async () => { empty.push(await timedFit(data, model, n, [new EmptyCallback()])); }] : []),
+        ];
+        for (const run of r % 2 === 0 ? kinds : [...kinds].reverse()) await run();
+        const f = dashed[dashed.length - 1];
+        shares.push(dash.ms / f.ms);
         batchHookUs = median(dash.batches)! * 1000;
-        stepMs = dashMs / Math.ceil(n / BATCH);
+        stepMs = f.ms / Math.ceil(n / BATCH);
       }
       const { readRun } = await import('../src/board/runlog.js');
       const end = readRun(logDir, `${w}-${rounds - 1}`)?.records.find((x) => x.type === 'end') as { healthReports: number; healthMs: number } | undefined;
+      const change = plain.map((p, i) => dashed[i].sps / p.sps - 1);
       out.push({
         workload: w, samples: n,
-        plain: median(pairs.map((p) => p[0]))!, dashboard: median(pairs.map((p) => p[1]))!,
-        change: median(pairs.map((p) => p[1] / p[0] - 1))!, rounds: pairs,
+        plain: median(plain.map((p) => p.sps))!, dashboard: median(dashed.map((p) => p.sps))!,
+        change: median(change)!, changeRange: [Math.min(...change), Math.max(...change)], changeIqr: [quantile(change, 0.25), quantile(change, 0.75)],
+        cpuChange: median(plain.map((p, i) => p.cpuMs / dashed[i].cpuMs - 1))!,
+        rounds: plain.map((p, i) => [p.sps, dashed[i].sps]),
+        gcMs: [median(plain.map((p) => p.gcMs))!, median(dashed.map((p) => p.gcMs))!],
         healthReports: end?.healthReports ?? 0, healthMs: end?.healthMs ?? 0, hookShare: median(shares)!, batchHookUs, stepMs,
+        ...(options.empty ? { emptyChange: median(plain.map((p, i) => empty[i].sps / p.sps - 1))! } : {}),
+        load: [load0, os.loadavg()[0]],
       });
     }
   } finally {
+    gcObserver.disconnect();
     await rm(logDir, { recursive: true, force: true });
   }
   return out;
@@ -135,14 +180,19 @@ export async function dashboardBench(rounds = 5, workloads: WorkloadName[] = ['W
 
 /** Markdown table of the figures. */
 export function dashboardMarkdown(rows: DashboardOverhead[], cpu: string): string {
+  const pct = (v: number, d = 1): string => `${(v * 100).toFixed(d)}%`;
   const lines = [
-    `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, ${rows[0]?.rounds.length ?? 0} paired rounds, backend ${getBackend()}, ${cpu})`, '',
-    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change | time in Dashboard hooks | health reports (ms) | median batch hook / step |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, ${rows[0]?.rounds.length ?? 0} paired rounds in alternating order, backend ${getBackend()}, ${cpu})`, '',
+    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change (range; quartiles) | on CPU time | time in Dashboard hooks | health reports (ms) | median batch hook / step | GC ms per fit without / with | load avg |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${(r.change * 100).toFixed(1)}% | ${(r.hookShare * 100).toFixed(2)}% | ${r.healthReports} (${r.healthMs.toFixed(0)}) | ${r.batchHookUs.toFixed(1)} us / ${r.stepMs.toFixed(2)} ms |`);
+    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${pct(r.change)} (${pct(r.changeRange[0])} to ${pct(r.changeRange[1])}; ${pct(r.changeIqr[0])} to ${pct(r.changeIqr[1])}) | ` +
+      `${pct(r.cpuChange)} | ${pct(r.hookShare, 2)} | ${r.healthReports} (${r.healthMs.toFixed(0)}) | ${r.batchHookUs.toFixed(1)} us / ${r.stepMs.toFixed(2)} ms | ` +
+      `${r.gcMs[0].toFixed(0)} / ${r.gcMs[1].toFixed(0)} | ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)} |`);
   }
+  const empty = rows.filter((r) => r.emptyChange !== undefined);
+  if (empty.length > 0) lines.push('', `An empty callback: median paired change ${empty.map((r) => `${r.workload} ${pct(r.emptyChange!)}`).join(', ')}.`);
   return lines.join('\n') + '\n';
 }
 
@@ -151,8 +201,9 @@ async function cpuModel(): Promise<string> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const rounds = Number(process.argv[2] ?? 5);
-  const rows = await dashboardBench(rounds);
+  const args = process.argv.slice(2);
+  const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 9);
+  const rows = await dashboardBench(rounds, ['W1', 'W3'], makeDataset(), { empty: args.includes('--empty') });
   const md = dashboardMarkdown(rows, await cpuModel());
   console.log(md);
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');

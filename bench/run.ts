@@ -32,9 +32,9 @@ type Table = Partial<Record<Workload, Partial<Record<Peer, Cell>>>>;
 
 const quick = process.argv.includes('--quick');
 // The Dashboard's overhead on W1 and W3 (bench/dashboard.ts, paired fits with and without it) runs after the peers
-// unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 5, 3 with --quick).
+// unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 9, 5 with --quick).
 const withDashboard = !process.argv.includes('--no-dashboard') && process.env.BENCH_DASHBOARD !== '0';
-const dashboardRounds = Math.max(1, Math.floor(Number(process.env.BENCH_DASHBOARD_ROUNDS ?? (quick ? 3 : 5))) || 5);
+const dashboardRounds = Math.max(1, Math.floor(Number(process.env.BENCH_DASHBOARD_ROUNDS ?? (quick ? 5 : 9))) || 9);
 const runSeconds = Number(process.env.BENCH_RUN_SECONDS ?? (quick ? 0.3 : 1.5));
 // 7 rounds: the host has slow phases lasting seconds; a median over more pairs is less at their mercy.
 const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 7)) || 7);
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     log(`Dashboard overhead on W1 and W3 (${dashboardRounds} paired rounds of fit without / with callbacks.Dashboard)`);
     try {
       dashboard = await dashboardBench(dashboardRounds, ['W1', 'W3'], data);
-      for (const r of dashboard) log(`Dashboard ${r.workload}: median paired change ${(r.change * 100).toFixed(1)}%, time in hooks ${(r.hookShare * 100).toFixed(2)}%`);
+      for (const r of dashboard) log(`Dashboard ${r.workload}: median paired change ${(r.change * 100).toFixed(1)}% (range ${(r.changeRange[0] * 100).toFixed(1)}% to ${(r.changeRange[1] * 100).toFixed(1)}%), time in hooks ${(r.hookShare * 100).toFixed(2)}%`);
     } catch (e) {
       dashboard = errLine(e);
     }

@@ -6,7 +6,7 @@ import { gradientReport, type LayerTensors } from '../diagnostics/report.js';
 import { summaryOf } from '../models/summary.js';
 import { leafLayers } from '../diagnostics/forward.js';
 import {
-  LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
+  BatchLines, LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
   type HealthRecord, type Histogram,
 } from './dashboard_log.js';
 
@@ -31,7 +31,12 @@ export interface DashboardOptions {
   histogramBins?: number;
   /** A fixed probe batch `[x, y]` for health reports (default: the batch fit trained on last). */
   data?: [ModelData, ModelData];
-  /** Longest time lines wait in memory before they are written (default 500 ms; epoch ends and reports write at once). */
+  /**
+   * Longest time batch lines wait in memory before they are written (default 500 ms; 0 = every batch). The
+   * run, epoch, health, note and end lines are written at once. Batch lines are written at the first batch
+   * end at least this long after the last write (or once about 1 MB waits), so a killed run loses at most the
+   * batch lines of the last `flushEveryMs` plus one step, and never a part of a line.
+   */
   flushEveryMs?: number;
   /** Where the board's address is printed (default: stdout); null for silence. */
   print?: ((line: string) => void) | null;
@@ -59,6 +64,8 @@ export class Dashboard extends Callback {
   url: string | null = null;
   private readonly options: DashboardOptions;
   private writer: LineWriter | null = null;
+  private lines = new BatchLines();
+  private readonly flushEveryMs: number;
   private server: BoardHandle | null = null;
   private t0 = 0;
   private step = 0;
@@ -87,6 +94,9 @@ export class Dashboard extends Callback {
     if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
       throw new Error(`Dashboard: port must be an integer in [0, 65535], received ${options.port}`);
     }
+    const flush = options.flushEveryMs ?? 500;
+    if (!(flush >= 0)) throw new Error(`Dashboard: flushEveryMs must be a non-negative number of milliseconds, received ${flush}`);
+    this.flushEveryMs = flush;
     this.options = { ...options, everyNSteps: n, histogramBins: bins };
   }
 
@@ -96,6 +106,7 @@ export class Dashboard extends Callback {
     this.runDir = run.dir;
     this.runName = run.name;
     this.writer = new LineWriter(join(run.dir, LOG_FILE));
+    this.lines = new BatchLines();
     this.t0 = performance.now();
     this.step = 0;
     this.lastFlush = this.windowStart = this.lastBatchEnd = this.t0;
@@ -158,20 +169,19 @@ export class Dashboard extends Callback {
       this.windowSamples = 0;
       lr = this.learningRate();
     }
-    // JSON.stringify writes NaN and Infinity as null.
-    w.push({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: now - this.t0, ...(lr !== undefined ? { lr } : {}), sps: this.sps, logs });
+    w.pushLine(this.lines.line(this.step, this.epoch, batch, now - this.t0, lr, this.sps, logs));
     const n = this.options.everyNSteps!;
     const due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0)
       && (this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (now - this.t0));
-    if (due) return this.health(batch).then(() => this.afterBatch(true));
-    this.afterBatch(false);
+    if (due) return this.health(batch).then(() => this.afterBatch(true, performance.now()));
+    this.afterBatch(false, now);
   }
 
-  private afterBatch(force: boolean): void {
+  private afterBatch(force: boolean, now: number): void {
     this.step++;
-    if (force || performance.now() - this.lastFlush >= (this.options.flushEveryMs ?? 500)) {
+    if (force || now - this.lastFlush >= this.flushEveryMs) {
       this.writer!.flush();
-      this.lastFlush = performance.now();
+      this.lastFlush = now;
     }
   }
 
@@ -223,10 +233,11 @@ export class Dashboard extends Callback {
     const hists = new Map<string, { weights: Histogram; activations: Histogram; gradients: Histogram }>();
     const onLayerTensors = bins > 0
       ? (name: string, t: LayerTensors) => {
+        // Values read in place (read only), not copied by dataSync(): a report stays light on garbage collection.
         hists.set(name, {
-          weights: histogram(t.weights.map((x) => x.dataSync()), bins),
-          activations: histogram([t.output.dataSync()], bins),
-          gradients: histogram(t.gradients.map((x) => x.dataSync()), bins),
+          weights: histogram(t.weights.map((x) => x.data), bins),
+          activations: histogram([t.output.data], bins),
+          gradients: histogram(t.gradients.map((x) => x.data), bins),
         });
       }
       : undefined;

@@ -64,7 +64,7 @@ export interface ActivationStats {
 
 /** Statistics of a layer output `y` ([batch, ..., units]) under activation `kind` (null or 'linear': mean/std only). */
 export function activationStats(y: Tensor, kind: string | null): ActivationStats {
-  const data = y.dataSync();
+  const data = y.data; // read in place (no copy)
   const n = data.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += data[i];

@@ -151,6 +151,8 @@ describe('callbacks.Dashboard', () => {
     assert.throws(() => new Dashboard({ logDir: '' }), /logDir/);
     assert.throws(() => new Dashboard({ logDir: 'x', everyNSteps: -1 }), /everyNSteps/);
     assert.throws(() => new Dashboard({ logDir: 'x', port: 70000 }), /port/);
+    assert.throws(() => new Dashboard({ logDir: 'x', flushEveryMs: -1 }), /flushEveryMs/);
+    assert.throws(() => new Dashboard({ logDir: 'x', flushEveryMs: Number.NaN }), /flushEveryMs/);
   });
 
   it('histograms count finite values in equal bins and NaN apart', () => {
