@@ -78,6 +78,12 @@ export interface StreamFeedOptions {
   steps?: number | null;
   /** What errors call the loop ('fit', 'evaluate', 'predict', 'validation'). */
   what: string;
+  /**
+   * Hand each batch back to the pipeline (DataIterator.release) once the loop can no longer read it, so a source
+   * that pools batch storage reuses it. Safe for fit and evaluate, which keep nothing of a batch but
+   * model.lastTrainBatch (the latest one); not for predict, whose outputs may share an input's storage.
+   */
+  release?: boolean;
 }
 
 type Signature = { shape: number[]; dtype: string }[];
@@ -93,6 +99,8 @@ export class StreamFeed implements Feed {
   private consumed = 0;
   private epoch = 0;
   private signature: Signature | null = null;
+  /** Batches handed out and not yet released: the newest two (the one training now, the model's lastTrainBatch). */
+  private readonly held: Element[] = [];
 
   constructor(private readonly model: Model, source: Dataset | AsyncIterable<Element>, private readonly options: StreamFeedOptions) {
     this.ds = source instanceof Dataset ? source : Dataset.fromGenerator(source);
@@ -112,6 +120,7 @@ export class StreamFeed implements Feed {
     this.epoch = epoch;
     if (this.options.steps == null || this.it === null) {
       this.it?.return?.();
+      this.held.length = 0;
       this.it = this.ds.iterator({ epoch: this.options.steps == null ? epoch : 0 });
       this.consumed = 0;
       if (skip > 0) return then(skipValues(this.it, skip), (k) => void (this.consumed = k));
@@ -146,6 +155,10 @@ export class StreamFeed implements Feed {
       return null;
     }
     this.consumed++;
+    if (this.options.release && this.it?.release) {
+      this.held.push(s.value);
+      if (this.held.length > 2) this.it.release(this.held.shift()!);
+    }
     const where = `${this.options.what}: batch ${step} (epoch ${this.epoch + 1})`;
     const e = s.value;
     let x: unknown;

@@ -44,7 +44,7 @@ async function evaluateLoop(model: Model, feed: Feed, prefix: string, bar: Progb
 function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: FitArgs, batchSize: number): { train: Feed; val: Feed | null } {
   let val: Feed | null = null;
   const vd = args.validationData;
-  if (vd && isStream(vd)) val = new StreamFeed(model, vd, { mode: 'fit', steps: args.validationSteps, what: 'validation' });
+  if (vd && isStream(vd)) val = new StreamFeed(model, vd, { mode: 'fit', steps: args.validationSteps, what: 'validation', release: true });
   else if (vd) {
     const [vx, vy, vsw] = vd as [ModelData, ModelData, Tensor?];
     val = new TensorFeed(prepare(model, vx, vy, vsw ?? null), positiveInt(args.validationBatchSize ?? batchSize, 'fit: validationBatchSize'), false);
@@ -53,7 +53,7 @@ function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefi
     if (y !== undefined && y !== null) throw new Error('fit: a Dataset or iterable yields [x, y] batches itself; do not pass y');
     if (args.validationSplit) throw new Error('fit: validationSplit needs in-memory tensors; pass validationData with a Dataset');
     if (args.sampleWeight || args.classWeight) throw new Error('fit: with a Dataset, yield [x, y, sampleWeight] batches instead of sampleWeight/classWeight');
-    return { train: new StreamFeed(model, x, { mode: 'fit', steps: args.stepsPerEpoch, what: 'fit' }), val };
+    return { train: new StreamFeed(model, x, { mode: 'fit', steps: args.stepsPerEpoch, what: 'fit', release: true }), val };
   }
   if (args.stepsPerEpoch !== undefined) throw new Error('fit: stepsPerEpoch applies to a Dataset or an iterable, not to in-memory tensors');
   if (y === undefined) throw new Error('fit: expected targets y with in-memory x (or pass a Dataset of [x, y] batches)');
@@ -167,7 +167,7 @@ export async function evaluate(model: Model, x: ModelData | DataSource, y: Model
   requireCompiled(model, 'evaluate');
   const batchSize = positiveInt(args.batchSize ?? 32, 'evaluate: batchSize');
   let feed: Feed;
-  if (isStream(x)) feed = new StreamFeed(model, x, { mode: 'fit', steps: args.steps, what: 'evaluate' });
+  if (isStream(x)) feed = new StreamFeed(model, x, { mode: 'fit', steps: args.steps, what: 'evaluate', release: true });
   else {
     if (y === undefined) throw new Error('evaluate: expected targets y with in-memory x (or pass a Dataset of [x, y] batches)');
     feed = new TensorFeed(prepare(model, x, y, args.sampleWeight), batchSize, false);
