@@ -7,7 +7,7 @@ import { prepare, type Prepared } from './training.js';
 import { Dataset } from '../data/dataset.js';
 import { isPromise, skipValues, type DataIterator, type MaybePromise } from '../data/iterator.js';
 import { Tensor as TensorClass } from '../tensor/tensor.js';
-import type { Element } from '../data/structure.js';
+import { BufferPool, gatherRows, type Element } from '../data/structure.js';
 
 /** Where fit/evaluate/predict take their batches from. */
 export interface Feed {
@@ -37,7 +37,10 @@ export function unpack(ts: Tensor[], like: Prepared): Prepared {
   return { xs: ts.slice(0, nx), ys: ts.slice(nx, nx + ny), sw: like.sw ? ts[nx + ny] : null, n: ts[0].shape[0] };
 }
 
-/** In-memory tensors: batches are views (or gathers along a seeded order drawn at each epoch's begin). */
+/**
+ * In-memory tensors: batches are views, or row-block gathers along a seeded order drawn at each epoch's begin into
+ * pooled storage (a batch goes back to the pool two steps later, once it is no longer the model's lastTrainBatch).
+ */
 export class TensorFeed implements Feed {
   readonly steps: number;
   readonly samples: number;
@@ -46,6 +49,8 @@ export class TensorFeed implements Feed {
   private readonly all: Tensor[];
   private order: Int32Array | null = null;
   private done = 0;
+  private readonly pool = new BufferPool();
+  private readonly held: Tensor[][] = [];
 
   constructor(private readonly data: Prepared, private readonly batchSize: number, private readonly shuffle: boolean) {
     this.steps = Math.ceil(data.n / batchSize);
@@ -55,6 +60,7 @@ export class TensorFeed implements Feed {
 
   begin(_epoch: number, skip: number): void {
     this.order = this.shuffle ? shuffledIndices(this.data.n) : null;
+    this.held.length = 0;
     this.done = skip;
   }
 
@@ -63,7 +69,12 @@ export class TensorFeed implements Feed {
     const start = step * this.batchSize;
     const end = Math.min(this.data.n, start + this.batchSize);
     this.done = step + 1;
-    return unpack(takeBatch(this.all, start, end, this.order), this.data);
+    const order = this.order;
+    if (!order) return unpack(takeBatch(this.all, start, end), this.data);
+    const batch = this.all.map((t) => gatherRows(t, order, start, end, this.pool));
+    this.held.push(batch);
+    if (this.held.length > 2) for (const t of this.held.shift()!) this.pool.give(t.data);
+    return unpack(batch, this.data);
   }
 
   position(): number {
