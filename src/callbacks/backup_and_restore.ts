@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { convertArray, type DType } from '../tensor/dtype.js';
 import type { Variable } from '../autograd/variable.js';
 import { globalRng } from '../random/rng.js';
-import { requestResume, seedStreams, trainingPosition, type ResumePoint } from '../models/resume.js';
+import { metricStates, requestResume, seedStreams, trainingPosition, type ResumePoint } from '../models/resume.js';
 import { writeFileAtomic } from '../utils/atomic.js';
 import { Callback } from './callback.js';
 
@@ -113,7 +113,7 @@ export class BackupAndRestore extends Callback {
     this.batches++;
     if (this.saveFreq === 'epoch' || this.batches % this.saveFreq !== 0) return;
     const pos = trainingPosition(this.model!);
-    if (pos) await this.save({ ...pos, loss: { ...pos.loss }, rng: globalRng().getState() });
+    if (pos) await this.save({ ...pos, loss: { ...pos.loss }, rng: globalRng().getState(), metrics: metricStates(this.model!) });
   }
 
   override async onEpochEnd(epoch: number): Promise<void> {

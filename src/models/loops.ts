@@ -9,7 +9,7 @@ import {
   type DataSource, type EvaluateArgs, type FitArgs, type PredictArgs, type Prepared,
 } from './training.js';
 import { isStream, pack, StreamFeed, TensorFeed, unpack, type Feed } from './feeds.js';
-import { setTrainingPosition, takeResume, type TrainingPosition } from './resume.js';
+import { restoreMetricStates, setTrainingPosition, takeResume, type TrainingPosition } from './resume.js';
 import { isPromise } from '../data/iterator.js';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -115,6 +115,8 @@ export async function fit(model: Model, x: ModelData | DataSource, y: ModelData 
         // the one the shuffle drew from, already in place: restoring it again would replay the shuffle's draws.
         if (at.step > 0) rng.setState(at.rng);
         trackers.loss.restore(at.loss);
+        at.outputLosses?.forEach((s, i) => trackers.outputs[i]?.restore(s));
+        if (at.step > 0 && at.metrics) restoreMetricStates(model, at.metrics);
       }
       setTrainingPosition(model, pos);
       let step = pos.step;
@@ -132,6 +134,7 @@ export async function fit(model: Model, x: ModelData | DataSource, y: ModelData 
         pos.step = step + 1;
         pos.position = feed.position();
         pos.loss = trackers.loss.state();
+        if (trackers.outputs.length > 1) pos.outputLosses = trackers.outputs.map((t) => t.state());
         pos.carry = feed.carriesOver ? pos.position : 0;
         await callbacks.callAt('onBatchEnd', step, currentLogs(model, trackers));
         if (model.stopTraining) break;
