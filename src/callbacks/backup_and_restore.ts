@@ -49,7 +49,10 @@ function optimizerVariables(model: Model): Variable[] {
 export function epochEndPoint(model: Model, epoch: number): ResumePoint {
   const pos = trainingPosition(model);
   const rng = globalRng().getState();
-  return { epoch: epoch + 1, step: 0, position: pos?.carry ?? 0, carry: pos?.carry ?? 0, epochRng: rng, rng, loss: { total: 0, count: 0 } };
+  const carry = pos?.carry ?? 0;
+  // A pass carried into the next epoch (tensors with stepsPerEpoch) is redrawn from the state it drew its shuffle from.
+  const epochRng = carry > 0 && pos?.passRng ? pos.passRng : rng;
+  return { epoch: epoch + 1, step: 0, position: carry, carry, epochRng, rng, loss: { total: 0, count: 0 } };
 }
 
 /** Everything an exact resume needs at `point`: weights, optimizer variables, generators, data position, metric accumulators. */

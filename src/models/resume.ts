@@ -21,6 +21,8 @@ export interface TrainingPosition {
   loss: { total: number; count: number };
   /** Each output's running loss (models with several outputs). */
   outputLosses?: { total: number; count: number }[];
+  /** With stepsPerEpoch on tensors: the generator state the open pass drew its shuffle from (it may predate this epoch). */
+  passRng?: RngState;
   /** The position the next epoch starts from (0, or the batches consumed by an iterator kept across epochs). */
   carry: number;
 }

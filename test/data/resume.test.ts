@@ -80,4 +80,7 @@ describe('BackupAndRestore: exact resume after SIGKILL', () => {
   it('a stream with stepsPerEpoch (one iterator across epochs) ends bit-identical', async () => {
     await check('steps', 9);
   });
+  it('in-memory tensors with stepsPerEpoch (passes spanning epochs, a short epoch at a pass end) end bit-identical', async () => {
+    await check('tensor-steps', 10);
+  });
 });

@@ -1,5 +1,5 @@
 // Helper process for resume.test.ts: a seeded fit with dropout, Adam and a shuffled feed, backed up every 3 batches.
-// Does nothing unless run with --run <backupDir> <outFile> <stream|tensor|steps> (the test runner may load every file under test/).
+// Does nothing unless run with --run <backupDir> <outFile> <stream|tensor|steps|tensor-steps> (the test runner may load every file under test/).
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import '../../src/backend/native.js';
 import { Sequential } from '../../src/models/index.js';
@@ -37,6 +37,8 @@ async function main(backupDir: string, outFile: string, mode: string): Promise<v
   const ds = Dataset.fromTensors([x, y]).shuffle(128).batch(16);
   if (mode === 'stream') await model.fit(ds, { epochs: 5, verbose: 0, callbacks });
   else if (mode === 'steps') await model.fit(ds.repeat(), { epochs: 5, stepsPerEpoch: 17, verbose: 0, callbacks });
+  // 24 batches per pass, 7 per epoch: passes end mid-epoch (a short epoch 4), later ones carry over epochs.
+  else if (mode === 'tensor-steps') await model.fit(x, y, { epochs: 5, batchSize: 16, stepsPerEpoch: 7, verbose: 0, callbacks });
   else await model.fit(x, y, { epochs: 5, batchSize: 16, verbose: 0, callbacks });
   const weights = model.getWeights().map((w) => Buffer.from(Float64Array.from(w.dataSync()).buffer).toString('base64'));
   writeFileSync(`${outFile}.tmp`, JSON.stringify(weights));
