@@ -41,9 +41,9 @@ async function evaluateLoop(model: Model, feed: Feed, prefix: string, bar: Progb
 }
 
 /** Keras' array adapter: batchSize if given, else ceil(samples / steps) with steps, else 32. */
-function arrayBatchSize(given: number | undefined, n: number, steps: number | undefined, what: string): number {
-  if (given !== undefined) return positiveInt(given, `${what}: batchSize`);
-  return steps === undefined ? 32 : Math.max(1, Math.ceil(n / positiveInt(steps, `${what}: steps`)));
+function arrayBatchSize(given: number | undefined, n: number, steps: number | undefined, sizeArg: string, stepsArg: string): number {
+  if (given !== undefined) return positiveInt(given, sizeArg);
+  return steps === undefined ? 32 : Math.max(1, Math.ceil(n / positiveInt(steps, stepsArg)));
 }
 
 const optionalSteps = (v: number | undefined, what: string): number | null => (v === undefined ? null : positiveInt(v, what));
@@ -54,7 +54,7 @@ function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefi
   const vd = args.validationData;
   const valSteps = optionalSteps(args.validationSteps, 'fit: validationSteps');
   const valFeed = (p: Prepared): TensorFeed =>
-    new TensorFeed(p, arrayBatchSize(args.validationBatchSize ?? args.batchSize, p.n, args.validationSteps, 'fit: validation'), false, valSteps, 'validation');
+    new TensorFeed(p, arrayBatchSize(args.validationBatchSize ?? args.batchSize, p.n, args.validationSteps, 'fit: validationBatchSize', 'fit: validationSteps'), false, valSteps, 'validation');
   if (vd && isStream(vd)) val = new StreamFeed(model, vd, { mode: 'fit', steps: args.validationSteps, what: 'validation', release: true });
   else if (vd) {
     const [vx, vy, vsw] = vd as [ModelData, ModelData, Tensor?];
@@ -74,7 +74,7 @@ function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefi
     data = unpack(train, data);
   }
   const steps = optionalSteps(args.stepsPerEpoch, 'fit: stepsPerEpoch');
-  return { train: new TensorFeed(data, arrayBatchSize(args.batchSize, data.n, args.stepsPerEpoch, 'fit'), args.shuffle !== false, steps), val };
+  return { train: new TensorFeed(data, arrayBatchSize(args.batchSize, data.n, args.stepsPerEpoch, 'fit: batchSize', 'fit: stepsPerEpoch'), args.shuffle !== false, steps), val };
 }
 
 /**
@@ -188,7 +188,7 @@ export async function evaluate(model: Model, x: ModelData | DataSource, y: Model
   else {
     if (y === undefined) throw new Error('evaluate: expected targets y with in-memory x (or pass a Dataset of [x, y] batches)');
     const p = prepare(model, x, y, args.sampleWeight);
-    feed = new TensorFeed(p, arrayBatchSize(args.batchSize, p.n, args.steps, 'evaluate'), false, optionalSteps(args.steps, 'evaluate: steps'), 'evaluate');
+    feed = new TensorFeed(p, arrayBatchSize(args.batchSize, p.n, args.steps, 'evaluate: batchSize', 'evaluate: steps'), false, optionalSteps(args.steps, 'evaluate: steps'), 'evaluate');
   }
   const verbose = args.verbose ?? 1;
   const bar = verbose > 0 ? new Progbar(feed.steps, { verbose }) : null;
@@ -201,7 +201,7 @@ export async function predict(model: Model, x: ModelData | DataSource, args: Pre
   if (isStream(x)) feed = new StreamFeed(model, x, { mode: 'predict', steps: args.steps, what: 'predict' });
   else {
     const p = prepare(model, x, null);
-    feed = new TensorFeed(p, arrayBatchSize(args.batchSize, p.n, args.steps, 'predict'), false, optionalSteps(args.steps, 'predict: steps'), 'predict');
+    feed = new TensorFeed(p, arrayBatchSize(args.batchSize, p.n, args.steps, 'predict: batchSize', 'predict: steps'), false, optionalSteps(args.steps, 'predict: steps'), 'predict');
   }
   const bar = (args.verbose ?? 1) > 0 ? new Progbar(feed.steps, { verbose: args.verbose ?? 1 }) : null;
   const outs: Tensor[][] = [];
