@@ -72,6 +72,12 @@ interface Loading {
   settled: boolean;
 }
 
+function startLoad(files: readonly string[]): Loading {
+  const l: Loading = { promise: loadShard(files), settled: false };
+  l.promise.then((v) => { l.value = v; l.settled = true; }, (e: unknown) => { l.error = e; l.settled = true; });
+  return l;
+}
+
 class ShardIterator implements DataIterator<Element> {
   private k = 0;
   private rows: Tensor[] | null = null;
@@ -80,16 +86,17 @@ class ShardIterator implements DataIterator<Element> {
   private stopped = false;
   private perm: Int32Array | null = null;
 
+  /**
+   * @param first the first shard's read if already started (read ahead while the previous pass ended)
+   * @param onLast called on entering the last shard (nothing of this pass is left to read ahead)
+   */
   constructor(private readonly shards: readonly (readonly string[])[], private readonly order: readonly number[], private readonly tuple: boolean,
-    private readonly rowRng: Generator | null, private readonly pool: BufferPool) {
-    this.pending = this.load(0);
+    private readonly rowRng: Generator | null, private readonly pool: BufferPool, first: Loading | null, private readonly onLast: () => void) {
+    this.pending = first ?? this.load(0);
   }
 
   private load(k: number): Loading | null {
-    if (k >= this.order.length) return null;
-    const l: Loading = { promise: loadShard(this.shards[this.order[k]]), settled: false };
-    l.promise.then((v) => { l.value = v; l.settled = true; }, (e: unknown) => { l.error = e; l.settled = true; });
-    return l;
+    return k < this.order.length ? startLoad(this.shards[this.order[k]]) : null;
   }
 
   next(): MaybePromise<Step<Element>> {
@@ -130,6 +137,7 @@ class ShardIterator implements DataIterator<Element> {
     this.i = 0;
     if (this.rowRng) this.perm = permutation(ts[0].shape[0], this.rowRng);
     this.pending = this.load(this.k);
+    if (!this.pending) this.onLast();
   }
 
   nextRows(n: number): MaybePromise<Element | null> {
@@ -177,7 +185,8 @@ function permutation(n: number, g: Generator): Int32Array {
 /**
  * Streams samples from .npy shards: `shards[k]` lists the arrays of shard k (e.g. `['x_003.npy', 'y_003.npy']`)
  * whose rows pair up; elements are `[x, y]` (one tensor per array) or a single tensor for one-array shards.
- * Only the current shard and the next (read ahead) are in memory.
+ * Only the current shard and the next (read ahead) are in memory; during a pass's last shard, the next pass's first
+ * shard is read ahead (kept until the next pass opens).
  * NOTE: rows are views of their shard, so a large shuffle() buffer after this source keeps alive every shard that
  * still has a row in the buffer; prefer `shuffle: true` (random shard order and row order within each shard).
  * @example data.fromNpyShards([['x0.npy', 'y0.npy'], ['x1.npy', 'y1.npy']]).shuffle(8192).batch(32)
@@ -200,7 +209,7 @@ export function fromNpyShards(shards: readonly (string | readonly string[])[], o
   const seed = options.seed ?? (shuffleShards ? globalRng().nextUint32() : 0);
   // Shared by every pass: a batch released after the pass that made it ended still returns to the pool.
   const pool = new BufferPool();
-  return new Dataset((salt) => {
+  const passOrder = (salt: number): { order: number[]; g: Generator } => {
     const order = lists.map((_, k) => k);
     const g = new Generator(mixSeed(seed, salt));
     if (shuffleShards) {
@@ -209,7 +218,19 @@ export function fromNpyShards(shards: readonly (string | readonly string[])[], o
         [order[i], order[j]] = [order[j], order[i]];
       }
     }
-    return new ShardIterator(lists, order, width > 1, shuffleRows ? g : null, pool);
+    return { order, g };
+  };
+  // When a pass enters its last shard, the first shard of the pass after it (fit's next epoch: salt + 1) starts
+  // loading, so an epoch does not begin by waiting for a read. A pass opened with another first shard ignores it.
+  let ahead: { shard: number; loading: Loading } | null = null;
+  return new Dataset((salt) => {
+    const { order, g } = passOrder(salt);
+    const first = ahead?.shard === order[0] ? ahead.loading : null;
+    ahead = null;
+    return new ShardIterator(lists, order, width > 1, shuffleRows ? g : null, pool, first, () => {
+      const shard = passOrder(salt + 1).order[0];
+      ahead = { shard, loading: startLoad(lists[shard]) };
+    });
   }, total);
 }
 
