@@ -18,6 +18,7 @@ import { torchConfig } from './torch_env.js';
 import { buildSequential, type SequentialBench } from './sequential.js';
 import { buildW4Sequential } from './w4.js';
 import { dashboardBench, dashboardMarkdown, type DashboardOverhead } from './dashboard.js';
+import { benchDataset, datasetMarkdown, type DatasetBenchResult } from './dataset.js';
 
 /** W1-W3: the chapter's MLPs (workloads.ts); W4: the LeNet-style CNN on 28x28x1 (w4.ts). */
 type Workload = WorkloadName | 'W4';
@@ -35,6 +36,10 @@ const quick = process.argv.includes('--quick');
 // unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 9, 5 with --quick).
 const withDashboard = !process.argv.includes('--no-dashboard') && process.env.BENCH_DASHBOARD !== '0';
 const dashboardRounds = Math.max(1, Math.floor(Number(process.env.BENCH_DASHBOARD_ROUNDS ?? (quick ? 5 : 9))) || 9);
+// W2 from .npy shards on disk vs in-memory tensors (bench/dataset.ts, paired epochs) runs last unless `--no-dataset`
+// (or BENCH_DATASET=0); BENCH_DATASET_ROUNDS sets its rounds (default 9, 3 with --quick).
+const withDataset = !process.argv.includes('--no-dataset') && process.env.BENCH_DATASET !== '0';
+const datasetRounds = Math.max(1, Math.floor(Number(process.env.BENCH_DATASET_ROUNDS ?? (quick ? 3 : 9))) || 9);
 const runSeconds = Number(process.env.BENCH_RUN_SECONDS ?? (quick ? 0.3 : 1.5));
 // 7 rounds: the host has slow phases lasting seconds; a median over more pairs is less at their mercy.
 const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 7)) || 7);
@@ -249,6 +254,16 @@ async function main(): Promise<void> {
     }
   }
 
+  let dataset: DatasetBenchResult | string = 'skipped (--no-dataset)';
+  if (withDataset) {
+    log(`W2 training from .npy shards vs in-memory tensors (${datasetRounds} paired rounds of one epoch each)`);
+    try {
+      dataset = await benchDataset({ rounds: datasetRounds, data, log: (m) => log(`dataset: ${m}`) });
+    } catch (e) {
+      dataset = errLine(e);
+    }
+  }
+
   const seconds = (performance.now() - t0) / 1000;
   const results = {
     date: new Date().toISOString(),
@@ -266,6 +281,7 @@ async function main(): Promise<void> {
     train, predict, gemm,
     vsPytorch: vsTorch,
     dashboard,
+    dataset,
     rounds: { train: trainRounds.series, predict: predictRounds.series, gemm: gemmRounds.series },
     seconds,
   };
@@ -303,6 +319,7 @@ async function main(): Promise<void> {
     lines.push(`| ${key} | ${fmt(gemm.layerwise[key])} | ${fmt(gemm.pytorch[key])} | ${fmtRatio(gemm.ratio[key])} |`);
   }
   lines.push('', typeof dashboard === 'string' ? `Dashboard overhead: ${dashboard}.\n` : dashboardMarkdown(dashboard, cpuModel));
+  lines.push(typeof dataset === 'string' ? `Dataset streaming: ${dataset}.\n` : datasetMarkdown(dataset));
   lines.push(`Total bench time: ${seconds.toFixed(0)} s.`, '');
   writeFileSync(join(resDir, `latest${suffix}.md`), lines.join('\n'));
   console.log(lines.join('\n'));

@@ -6,7 +6,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { convertArray, type DType } from '../tensor/dtype.js';
 import type { Variable } from '../autograd/variable.js';
 import { globalRng } from '../random/rng.js';
-import { requestResume, seedStreams, trainingPosition, type ResumePoint } from '../models/resume.js';
+import { metricStates, requestResume, seedStreams, trainingPosition, type ResumePoint } from '../models/resume.js';
+import type { Model } from '../models/functional.js';
+import { installTrainingStateWriter, trainingStatePath } from './checkpoint.js';
 import { writeFileAtomic } from '../utils/atomic.js';
 import { Callback } from './callback.js';
 
@@ -36,6 +38,77 @@ function load(s: StoredTensor): Tensor {
   const buf = Buffer.from(s.data, 'base64');
   const f64 = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   return new Tensor(convertArray(f64, s.dtype), s.shape, s.dtype);
+}
+
+function optimizerVariables(model: Model): Variable[] {
+  const opt = model.optimizer as { variables?: () => Variable[] } | undefined;
+  return typeof opt?.variables === 'function' ? opt.variables() : [];
+}
+
+/** The resume point after epoch `epoch` ends: the next epoch, from its start (or the carried iterator position). */
+export function epochEndPoint(model: Model, epoch: number): ResumePoint {
+  const pos = trainingPosition(model);
+  const rng = globalRng().getState();
+  const carry = pos?.carry ?? 0;
+  // A pass carried into the next epoch (tensors with stepsPerEpoch) is redrawn from the state it drew its shuffle from.
+  const epochRng = carry > 0 && pos?.passRng ? pos.passRng : rng;
+  return { epoch: epoch + 1, step: 0, position: carry, carry, epochRng, rng, loss: { total: 0, count: 0 } };
+}
+
+/** Everything an exact resume needs at `point`: weights, optimizer variables, generators, data position, metric accumulators. */
+export function captureTrainingState(model: Model, point: ResumePoint): Backup {
+  return {
+    format: 'layerwise-backup-2',
+    epoch: point.epoch,
+    weights: model.getWeights().map(store),
+    optimizer: optimizerVariables(model).map((v) => store(v.read())),
+    resume: { ...point, layerRngs: seedStreams(model).map((s) => s.getState()) },
+  };
+}
+
+/** Restores a state file written by BackupAndRestore or ModelCheckpoint({ saveTrainingState }); call in onTrainBegin. */
+export function restoreTrainingState(model: Model, file: string): void {
+  const backup = JSON.parse(readFileSync(file, 'utf8')) as Backup;
+  if (backup.format !== 'layerwise-backup-1' && backup.format !== 'layerwise-backup-2') throw new Error(`restore: ${file} is not a layerwise backup or training state`);
+  model.setWeights(backup.weights.map(load));
+  const opt = model.optimizer as { build?: (vs: Variable[]) => void } | undefined;
+  if (typeof opt?.build === 'function') opt.build(model.compiled?.trainable ?? model.trainableWeights);
+  const vars = optimizerVariables(model);
+  if (vars.length === backup.optimizer.length && vars.every((v, i) => v.shape.join() === backup.optimizer[i].shape.join())) {
+    vars.forEach((v, i) => v.assign(load(backup.optimizer[i])));
+    const withLr = opt as { setVariables?: (vs: Tensor[]) => void };
+    if (typeof withLr.setVariables === 'function') withLr.setVariables(vars.map((v) => v.read()));
+  }
+  if (backup.resume) {
+    const streams = seedStreams(model);
+    backup.resume.layerRngs?.forEach((st, i) => streams[i]?.setState(st));
+    requestResume(model, backup.resume);
+  } else model.resumeEpoch = backup.epoch;
+}
+
+// ModelCheckpoint({ saveTrainingState: true }) writes its state files through this (Node only).
+installTrainingStateWriter(async (model, file, epoch) => {
+  await writeFileAtomic(file, JSON.stringify(captureTrainingState(model, epochEndPoint(model, epoch))));
+});
+
+/**
+ * Resumes a fit exactly from a ModelCheckpoint saved with `saveTrainingState: true`: pass the checkpoint's path
+ * (or its `.state.json`). Weights, optimizer variables, generators and data position come back, and fit continues
+ * at the epoch after the checkpoint, ending as the uninterrupted fit would have.
+ * @example await model.fit(x, y, { epochs: 10, callbacks: [new callbacks.ResumeFromCheckpoint('ckpt/epoch_04.keras')] });
+ */
+export class ResumeFromCheckpoint extends Callback {
+  readonly stateFile: string;
+
+  constructor(path: string) {
+    super();
+    this.stateFile = path.endsWith('.state.json') ? path : trainingStatePath(path);
+    if (!existsSync(this.stateFile)) throw new Error(`ResumeFromCheckpoint: no training state at ${this.stateFile} (save the checkpoint with ModelCheckpoint({ saveTrainingState: true }))`);
+  }
+
+  override onTrainBegin(): void {
+    restoreTrainingState(this.model!, this.stateFile);
+  }
 }
 
 export interface BackupAndRestoreOptions {
@@ -70,56 +143,25 @@ export class BackupAndRestore extends Callback {
     }
   }
 
-  private optimizerVariables(): Variable[] {
-    const opt = this.model?.optimizer as { variables?: () => Variable[] } | undefined;
-    return typeof opt?.variables === 'function' ? opt.variables() : [];
-  }
-
   override onTrainBegin(): void {
     this.batches = 0;
-    if (!existsSync(this.file)) return;
-    const backup = JSON.parse(readFileSync(this.file, 'utf8')) as Backup;
-    if (backup.format !== 'layerwise-backup-1' && backup.format !== 'layerwise-backup-2') throw new Error(`BackupAndRestore: ${this.file} is not a layerwise backup`);
-    this.model!.setWeights(backup.weights.map(load));
-    const opt = this.model!.optimizer as { build?: (vs: Variable[]) => void } | undefined;
-    if (typeof opt?.build === 'function') opt.build(this.model!.compiled?.trainable ?? this.model!.trainableWeights);
-    const vars = this.optimizerVariables();
-    if (vars.length === backup.optimizer.length && vars.every((v, i) => v.shape.join() === backup.optimizer[i].shape.join())) {
-      vars.forEach((v, i) => v.assign(load(backup.optimizer[i])));
-      const withLr = opt as { setVariables?: (vs: Tensor[]) => void };
-      if (typeof withLr.setVariables === 'function') withLr.setVariables(vars.map((v) => v.read()));
-    }
-    if (backup.resume) {
-      const streams = seedStreams(this.model!);
-      backup.resume.layerRngs?.forEach((st, i) => streams[i]?.setState(st));
-      requestResume(this.model!, backup.resume);
-    }
-    else this.model!.resumeEpoch = backup.epoch;
+    if (existsSync(this.file)) restoreTrainingState(this.model!, this.file);
   }
 
   private async save(point: ResumePoint): Promise<void> {
-    const backup: Backup = {
-      format: 'layerwise-backup-2',
-      epoch: point.epoch,
-      weights: this.model!.getWeights().map(store),
-      optimizer: this.optimizerVariables().map((v) => store(v.read())),
-      resume: { ...point, layerRngs: seedStreams(this.model!).map((s) => s.getState()) },
-    };
     await mkdir(this.backupDir, { recursive: true });
-    await writeFileAtomic(this.file, JSON.stringify(backup));
+    await writeFileAtomic(this.file, JSON.stringify(captureTrainingState(this.model!, point)));
   }
 
   override async onBatchEnd(): Promise<void> {
     this.batches++;
     if (this.saveFreq === 'epoch' || this.batches % this.saveFreq !== 0) return;
     const pos = trainingPosition(this.model!);
-    if (pos) await this.save({ ...pos, loss: { ...pos.loss }, rng: globalRng().getState() });
+    if (pos) await this.save({ ...pos, loss: { ...pos.loss }, rng: globalRng().getState(), metrics: metricStates(this.model!) });
   }
 
   override async onEpochEnd(epoch: number): Promise<void> {
-    const pos = trainingPosition(this.model!);
-    const rng = globalRng().getState();
-    await this.save({ epoch: epoch + 1, step: 0, position: pos?.carry ?? 0, carry: pos?.carry ?? 0, epochRng: rng, rng, loss: { total: 0, count: 0 } });
+    await this.save(epochEndPoint(this.model!, epoch));
   }
 
   override onTrainEnd(): void {

@@ -1,6 +1,7 @@
 // ModelCheckpoint: save the model (or its weights) after epochs, optionally only when the monitored value improves.
 import { Callback, type Logs } from './callback.js';
 import { monitorValue, resolveMode, type MonitorMode } from './early_stopping.js';
+import type { Model } from '../models/functional.js';
 
 export interface ModelCheckpointOptions {
   monitor?: string;
@@ -12,6 +13,26 @@ export interface ModelCheckpointOptions {
   mode?: MonitorMode;
   /** Only save when the value beats this as well. */
   initialValueThreshold?: number;
+  /**
+   * Also write `<path>.state.json` beside each checkpoint (Node only): what BackupAndRestore keeps (weights and
+   * optimizer variables bit for bit, the global and layer generators' states, the epoch and data position), so
+   * `fit(..., { callbacks: [new callbacks.ResumeFromCheckpoint(path)] })` resumes exactly after that epoch
+   * (default false: the model file alone, as Keras, restarts with a fresh optimizer and generator).
+   */
+  saveTrainingState?: boolean;
+}
+
+/** Writes a training-state file for the model after epoch `epoch` (installed by the Node-only callbacks module). @internal */
+export type TrainingStateWriter = (model: Model, file: string, epoch: number) => Promise<void>;
+let stateWriter: TrainingStateWriter | null = null;
+/** @internal */
+export function installTrainingStateWriter(w: TrainingStateWriter): void {
+  stateWriter = w;
+}
+
+/** Where ModelCheckpoint({ saveTrainingState }) writes the training state of the checkpoint at `path`. */
+export function trainingStatePath(path: string): string {
+  return `${path}.state.json`;
 }
 
 /** Python-style `{epoch:02d}` / `{val_loss:.2f}` placeholders in a checkpoint path. */
@@ -44,6 +65,7 @@ export class ModelCheckpoint extends Callback {
 
   constructor(readonly filepath: string, private readonly options: ModelCheckpointOptions = {}) {
     super();
+    if (options.saveTrainingState && !stateWriter) throw new Error('ModelCheckpoint: saveTrainingState writes files and needs Node (import layerwise from Node, not the browser build)');
     this.monitor = options.monitor ?? 'val_loss';
     this.max = resolveMode(options.mode ?? 'auto', this.monitor) === 'max';
     this.best = options.initialValueThreshold ?? (this.max ? -Infinity : Infinity);
@@ -65,14 +87,16 @@ export class ModelCheckpoint extends Callback {
     } else if (verbose) {
       console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
     }
-    await this.save(path);
+    await this.save(path, epoch);
   }
 
-  private async save(path: string): Promise<void> {
+  private async save(path: string, epoch: number): Promise<void> {
     const model = this.model as unknown as Savable;
     const method = this.options.saveWeightsOnly ? 'saveWeights' : 'save';
     const fn = model[method];
     if (typeof fn !== 'function') throw new Error(`ModelCheckpoint: the model has no ${method}(path) method; cannot write "${path}"`);
     await fn.call(model, path);
+    // After the model file: a state file always has its checkpoint beside it.
+    if (this.options.saveTrainingState) await stateWriter!(this.model!, trainingStatePath(path), epoch);
   }
 }

@@ -14,6 +14,12 @@ export interface DataIterator<T> {
    * rows implement it so batch() right after them builds each batch in one copy instead of one object per sample.
    */
   nextRows?(n: number): MaybePromise<Element | null>;
+  /**
+   * The consumer hands back a value it got from next() and will never read again (fit, once a batch is trained on):
+   * a stage that owns the value's storage may reuse it for a later value (no allocation per batch). Pass-through
+   * stages forward it upstream; a stage that keeps or transforms values (cache, map, shuffle) does not.
+   */
+  release?(value: T): void;
 }
 
 export const DONE: Step<never> = { value: undefined, done: true };

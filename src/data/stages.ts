@@ -136,48 +136,98 @@ export class RepeatIterator<T> implements DataIterator<T> {
     return true;
   }
 
+  /** Passes share their source's storage pool (fromNpyShards keeps one per Dataset): the current pass takes it back. */
+  release(value: T): void {
+    this.cur?.release?.(value);
+  }
+
   return(): void {
     this.cur?.return?.();
     this.pass = this.count;
   }
 }
 
-/** prefetch: keeps up to `n` upstream next() calls in flight (overlaps asynchronous reads with training). */
+/** A buffered upstream answer: a step, or the error its request failed with (surfaced in order). */
+type Fetched<T> = { step: Step<T> } | { error: unknown };
+
+/**
+ * prefetch: keeps up to `n` upstream answers ready ahead, one upstream request in flight at a time (the upstream never
+ * sees two concurrent next() calls). An answer already buffered is returned synchronously, so a pipeline whose source
+ * reads ahead (a shard being loaded while the model trains) costs no promise per batch once the data is there.
+ */
 export class PrefetchIterator<T> implements DataIterator<T> {
-  private readonly queue: Promise<Step<T>>[] = [];
-  private last: Promise<Step<T>> | null = null;
+  private readonly buf: Fetched<T>[] = [];
+  private inflight: Promise<void> | null = null;
+  /** The upstream answered done (or failed): nothing more is requested. */
   private ended = false;
+  private closed = false;
 
   constructor(private readonly up: DataIterator<T>, private readonly n: number) {}
 
   next(): MaybePromise<Step<T>> {
-    if (this.queue.length === 0) {
-      if (this.ended) return DONE;
-      const r = this.up.next();
-      // A synchronous answer needs no buffering: stay synchronous.
+    if (this.closed) return DONE;
+    const head = this.buf.shift();
+    if (head) {
+      this.pump();
+      if ('error' in head) throw head.error;
+      return head.step;
+    }
+    if (this.ended) return DONE;
+    if (!this.inflight) {
+      // Nothing buffered and nothing requested: ask now; a synchronous answer needs no buffering.
+      let r: MaybePromise<Step<T>>;
+      try {
+        r = this.up.next();
+      } catch (e) {
+        this.ended = true;
+        throw e;
+      }
       if (!isPromise(r)) {
         if (r.done) this.ended = true;
         return r;
       }
-      this.queue.push(r);
-      this.last = r;
+      this.request(r);
+      this.pump();
     }
-    const head = this.queue.shift()!;
-    // Chain each request after the previous one: the upstream never sees two concurrent next() calls.
-    while (!this.ended && this.queue.length < this.n) {
-      const p = this.last!.then((s) => (s.done ? DONE : this.up.next()));
-      this.queue.push(p);
-      this.last = p;
+    return this.inflight!.then(() => this.next());
+  }
+
+  /** Requests upstream answers until `n` are buffered or one is pending. */
+  private pump(): void {
+    while (!this.closed && !this.ended && !this.inflight && this.buf.length < this.n) {
+      let r: MaybePromise<Step<T>>;
+      try {
+        r = this.up.next();
+      } catch (error) {
+        this.push({ error });
+        return;
+      }
+      if (isPromise(r)) this.request(r);
+      else this.push({ step: r });
     }
-    return head.then((s) => {
-      if (s.done) this.ended = true;
-      return s;
+  }
+
+  private request(r: Promise<Step<T>>): void {
+    this.inflight = r.then((step) => this.push({ step }), (error: unknown) => this.push({ error })).then(() => {
+      this.inflight = null;
+      this.pump();
     });
   }
 
+  private push(f: Fetched<T>): void {
+    if (this.closed) return;
+    if ('error' in f || f.step.done) this.ended = true;
+    this.buf.push(f);
+  }
+
+  release(value: T): void {
+    this.up.release?.(value);
+  }
+
   return(): void {
+    this.closed = true;
     this.ended = true;
-    this.queue.length = 0;
+    this.buf.length = 0;
     this.up.return?.();
   }
 }
@@ -200,7 +250,16 @@ export class RowsBatchIterator implements DataIterator<Element> {
     const pieces = this.pieces;
     this.pieces = [];
     this.have = 0;
-    return { value: pieces.length === 1 ? pieces[0] : concatElements(pieces), done: false };
+    if (pieces.length === 1) return { value: pieces[0], done: false };
+    // A batch across two shards: the pieces are copied into one, and their storage goes back upstream.
+    const value = concatElements(pieces);
+    if (this.up.release) for (const p of pieces) this.up.release(p);
+    return { value, done: false };
+  }
+
+  /** A batch that was one upstream piece is the upstream's value: its storage may return there. */
+  release(value: Element): void {
+    this.up.release?.(value);
   }
 
   private add(v: Element | null): void {

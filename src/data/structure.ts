@@ -108,15 +108,58 @@ export function concatElements(items: readonly Element[]): Element {
   return rebuild(items[0], out);
 }
 
-/** Rows `index[start..end)` of a tensor, copied into a new tensor (a shuffled batch). */
-export function gatherRows(t: Tensor, index: Int32Array, start: number, end: number): Tensor {
+/**
+ * Reusable batch storage: typed arrays handed out by `take` come back through `give` once their consumer released
+ * them (DataIterator.release), so a streaming source assembles each batch without allocating. Arrays it did not
+ * hand out, or already holds, are ignored.
+ */
+export class BufferPool {
+  private readonly free = new Map<string, TypedArray[]>();
+  private readonly own = new WeakSet<ArrayBufferLike>();
+  private readonly held = new WeakSet<ArrayBufferLike>();
+
+  constructor(private readonly maxPerSize = 8) {}
+
+  take(ctor: new (n: number) => TypedArray, n: number): TypedArray {
+    const reused = this.free.get(`${ctor.name}:${n}`)?.pop();
+    if (reused) {
+      this.held.delete(reused.buffer);
+      return reused;
+    }
+    const out = new ctor(n);
+    this.own.add(out.buffer);
+    return out;
+  }
+
+  give(a: TypedArray): void {
+    if (!this.own.has(a.buffer) || this.held.has(a.buffer)) return;
+    const key = `${a.constructor.name}:${a.length}`;
+    let list = this.free.get(key);
+    if (!list) this.free.set(key, (list = []));
+    if (list.length >= this.maxPerSize) return;
+    list.push(a);
+    this.held.add(a.buffer);
+  }
+
+  /** Gives back the storage of every tensor of a released element. */
+  release(e: Element): void {
+    for (const t of flatten(e)) this.give(t.data as TypedArray);
+  }
+}
+
+/** Rows `index[start..end)` of a tensor, copied into a new tensor (a shuffled batch): one block copy per row, into pooled storage when given. */
+export function gatherRows(t: Tensor, index: Int32Array, start: number, end: number, pool?: BufferPool): Tensor {
   const size = t.shape[0] === 0 ? 0 : t.size / t.shape[0];
   const ctor = t.data.constructor as new (n: number) => TypedArray;
-  const out = new ctor((end - start) * size);
+  const out = pool ? pool.take(ctor, (end - start) * size) : new ctor((end - start) * size);
   const src = t.data as Float32Array;
-  for (let r = start; r < end; r++) {
-    const from = index[r] * size;
-    out.set(src.subarray(from, from + size), (r - start) * size);
+  if (size === 1) {
+    for (let r = start; r < end; r++) out[r - start] = src[index[r]];
+  } else {
+    for (let r = start; r < end; r++) {
+      const from = index[r] * size;
+      out.set(src.subarray(from, from + size), (r - start) * size);
+    }
   }
   return new Tensor(out, [end - start, ...t.shape.slice(1)], t.dtype);
 }

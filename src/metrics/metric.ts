@@ -43,6 +43,32 @@ export abstract class Metric {
 
   protected abstract updateState(yTrue: Tensor, yPred: Tensor | null, sampleWeight: Tensor | null): void;
 
+  /**
+   * The accumulated state (Keras' metric variables), saved by BackupAndRestore so an epoch resumed mid-way reports
+   * what the uninterrupted epoch would: every own field holding a number or a typed array (the accumulators; fixed
+   * settings such as a threshold come back unchanged). A metric keeping its state elsewhere overrides both methods.
+   */
+  getState(): Record<string, number | number[]> {
+    const out: Record<string, number | number[]> = {};
+    for (const [k, v] of Object.entries(this)) {
+      if (typeof v === 'number') out[k] = v;
+      else if (v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array) out[k] = Array.from(v);
+    }
+    return out;
+  }
+
+  /** Restores what getState returned. */
+  setState(state: Record<string, number | number[]>): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(state)) {
+      const cur = self[k];
+      // JSON keeps NaN and infinities as null.
+      if ((typeof v === 'number' || v === null) && typeof cur === 'number') self[k] = v ?? Number.NaN;
+      else if (Array.isArray(v) && (cur instanceof Float64Array || cur instanceof Float32Array || cur instanceof Int32Array) && cur.length === v.length) cur.set(v);
+      else throw new Error(`${this.className} "${this.name}": cannot restore state field "${k}" (the metric has ${cur === undefined ? 'no such field' : typeof cur})`);
+    }
+  }
+
   /** Keras-style config (snake_case keys). */
   getConfig(): Record<string, unknown> {
     return { name: this.name, dtype: 'float32' };

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { tensor, type NestedArray } from '../tensor/creation.js';
 import { formatShape } from '../tensor/shape.js';
-import { argmax, gather, sliceAxis } from '../ops/index.js';
+import { argmax, sliceAxis } from '../ops/index.js';
 import { globalRng } from '../random/rng.js';
 
 /** What fit/evaluate/predict accept for x or y: one tensor (or nested number arrays), one per input/output, or keyed by input/output name. */
@@ -61,11 +61,9 @@ export function shuffledIndices(n: number): Int32Array {
   return idx;
 }
 
-/** Rows [start, end) of each tensor, or the rows at `order[start..end)` when shuffled. */
-export function takeBatch(tensors: readonly Tensor[], start: number, end: number, order: Int32Array | null): Tensor[] {
-  if (!order) return tensors.map((t) => (start === 0 && end === t.shape[0] ? t : sliceAxis(t, 0, start, end)));
-  const idx = new Tensor(order.slice(start, end), [end - start], 'int32');
-  return tensors.map((t) => gather(t, idx, 0));
+/** Rows [start, end) of each tensor (a shuffled batch is gathered by TensorFeed with data/structure's gatherRows). */
+export function takeBatch(tensors: readonly Tensor[], start: number, end: number): Tensor[] {
+  return tensors.map((t) => (start === 0 && end === t.shape[0] ? t : sliceAxis(t, 0, start, end)));
 }
 
 /** Keras' validation_split: the LAST `split` fraction of the samples (taken before any shuffling). */

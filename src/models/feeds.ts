@@ -3,11 +3,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Model } from './functional.js';
 import { shuffledIndices, takeBatch } from './data.js';
+import { globalRng } from '../random/rng.js';
+import type { RngState } from './resume.js';
 import { prepare, type Prepared } from './training.js';
 import { Dataset } from '../data/dataset.js';
 import { isPromise, skipValues, type DataIterator, type MaybePromise } from '../data/iterator.js';
 import { Tensor as TensorClass } from '../tensor/tensor.js';
-import type { Element } from '../data/structure.js';
+import { BufferPool, gatherRows, type Element } from '../data/structure.js';
 
 /** Where fit/evaluate/predict take their batches from. */
 export interface Feed {
@@ -25,6 +27,10 @@ export interface Feed {
   exhausted: boolean;
   /** True when the position carries over epochs (a stream with stepsPerEpoch keeps its iterator). */
   readonly carriesOver: boolean;
+  /** Where the next epoch starts when carriesOver (default: position()). */
+  carry?(): number;
+  /** The global generator's state the open pass drew its shuffle from, when that may predate this epoch. */
+  passRng?: RngState | null;
 }
 
 export function pack(p: Prepared): Tensor[] {
@@ -37,37 +43,78 @@ export function unpack(ts: Tensor[], like: Prepared): Prepared {
   return { xs: ts.slice(0, nx), ys: ts.slice(nx, nx + ny), sw: like.sw ? ts[nx + ny] : null, n: ts[0].shape[0] };
 }
 
-/** In-memory tensors: batches are views (or gathers along a seeded order drawn at each epoch's begin). */
+/**
+ * In-memory tensors: batches are views, or row-block gathers along a seeded order drawn at each pass's start into
+ * pooled storage (a batch goes back to the pool two steps later, once it is no longer the model's lastTrainBatch).
+ * With `steps` (Keras' steps_per_epoch / validation_steps on arrays) an epoch draws `steps` batches and the pass
+ * continues across epochs; an epoch that reaches the end of the pass stops there with Keras' warning, and the next
+ * epoch starts a new pass (a new shuffle).
+ */
 export class TensorFeed implements Feed {
   readonly steps: number;
   readonly samples: number;
-  readonly carriesOver = false;
+  readonly carriesOver: boolean;
   exhausted = false;
+  /** With steps: the global generator's state when the open pass drew its shuffle (for an exact resume). */
+  passRng: RngState | null = null;
   private readonly all: Tensor[];
+  private readonly batches: number;
   private order: Int32Array | null = null;
-  private done = 0;
+  /** Batches of the open pass handed out (with steps, across epochs). */
+  private seen = 0;
+  private open = false;
+  private warned = false;
+  private readonly pool = new BufferPool();
+  private readonly held: Tensor[][] = [];
 
-  constructor(private readonly data: Prepared, private readonly batchSize: number, private readonly shuffle: boolean) {
-    this.steps = Math.ceil(data.n / batchSize);
+  constructor(private readonly data: Prepared, readonly batchSize: number, private readonly shuffle: boolean,
+    private readonly stepsPerEpoch: number | null = null, private readonly what = 'fit') {
+    this.batches = Math.ceil(data.n / batchSize);
+    this.steps = stepsPerEpoch ?? this.batches;
+    this.carriesOver = stepsPerEpoch !== null;
     this.samples = data.n;
     this.all = pack(data);
   }
 
+  /** Opens a pass unless one carries over; `skip` batches of it are done already (resuming). */
   begin(_epoch: number, skip: number): void {
+    this.warned = false;
+    if (this.carriesOver && this.open && this.seen < this.batches) return;
+    this.passRng = this.carriesOver ? globalRng().getState() : null;
     this.order = this.shuffle ? shuffledIndices(this.data.n) : null;
-    this.done = skip;
+    this.open = true;
+    this.held.length = 0;
+    this.seen = skip;
   }
 
   next(step: number): Prepared | null {
     if (step >= this.steps) return null;
-    const start = step * this.batchSize;
+    if (this.seen >= this.batches) {
+      if (this.carriesOver && !this.warned) {
+        this.warned = true;
+        console.warn(`Warning: ${this.what}: your input ran out of data after ${step} batches of this epoch (${this.batches} batches of ${this.batchSize} per pass over ${this.data.n} samples, ${this.steps} steps per epoch); the next epoch starts a new pass. Make sure the data can generate at least steps batches per epoch.`);
+      }
+      return null;
+    }
+    const k = this.seen++;
+    const start = k * this.batchSize;
     const end = Math.min(this.data.n, start + this.batchSize);
-    this.done = step + 1;
-    return unpack(takeBatch(this.all, start, end, this.order), this.data);
+    const order = this.order;
+    if (!order) return unpack(takeBatch(this.all, start, end), this.data);
+    const batch = this.all.map((t) => gatherRows(t, order, start, end, this.pool));
+    this.held.push(batch);
+    if (this.held.length > 2) for (const t of this.held.shift()!) this.pool.give(t.data);
+    return unpack(batch, this.data);
   }
 
+  /** Batches of the open pass done (with steps: counted across epochs). */
   position(): number {
-    return this.done;
+    return this.seen;
+  }
+
+  /** Where the next epoch starts: 0 once the pass is used up (a new pass begins). */
+  carry(): number {
+    return this.carriesOver && this.seen < this.batches ? this.seen : 0;
   }
 }
 
@@ -78,6 +125,12 @@ export interface StreamFeedOptions {
   steps?: number | null;
   /** What errors call the loop ('fit', 'evaluate', 'predict', 'validation'). */
   what: string;
+  /**
+   * Hand each batch back to the pipeline (DataIterator.release) once the loop can no longer read it, so a source
+   * that pools batch storage reuses it. Safe for fit and evaluate, which keep nothing of a batch but
+   * model.lastTrainBatch (the latest one); not for predict, whose outputs may share an input's storage.
+   */
+  release?: boolean;
 }
 
 type Signature = { shape: number[]; dtype: string }[];
@@ -93,6 +146,8 @@ export class StreamFeed implements Feed {
   private consumed = 0;
   private epoch = 0;
   private signature: Signature | null = null;
+  /** Batches handed out and not yet released: the newest two (the one training now, the model's lastTrainBatch). */
+  private readonly held: Element[] = [];
 
   constructor(private readonly model: Model, source: Dataset | AsyncIterable<Element>, private readonly options: StreamFeedOptions) {
     this.ds = source instanceof Dataset ? source : Dataset.fromGenerator(source);
@@ -112,6 +167,7 @@ export class StreamFeed implements Feed {
     this.epoch = epoch;
     if (this.options.steps == null || this.it === null) {
       this.it?.return?.();
+      this.held.length = 0;
       this.it = this.ds.iterator({ epoch: this.options.steps == null ? epoch : 0 });
       this.consumed = 0;
       if (skip > 0) return then(skipValues(this.it, skip), (k) => void (this.consumed = k));
@@ -146,6 +202,10 @@ export class StreamFeed implements Feed {
       return null;
     }
     this.consumed++;
+    if (this.options.release && this.it?.release) {
+      this.held.push(s.value);
+      if (this.held.length > 2) this.it.release(this.held.shift()!);
+    }
     const where = `${this.options.what}: batch ${step} (epoch ${this.epoch + 1})`;
     const e = s.value;
     let x: unknown;

@@ -9,7 +9,7 @@ import {
   type DataSource, type EvaluateArgs, type FitArgs, type PredictArgs, type Prepared,
 } from './training.js';
 import { isStream, pack, StreamFeed, TensorFeed, unpack, type Feed } from './feeds.js';
-import { setTrainingPosition, takeResume, type TrainingPosition } from './resume.js';
+import { restoreMetricStates, setTrainingPosition, takeResume, type TrainingPosition } from './resume.js';
 import { isPromise } from '../data/iterator.js';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
@@ -40,30 +40,41 @@ async function evaluateLoop(model: Model, feed: Feed, prefix: string, bar: Progb
   return logs;
 }
 
+/** Keras' array adapter: batchSize if given, else ceil(samples / steps) with steps, else 32. */
+function arrayBatchSize(given: number | undefined, n: number, steps: number | undefined, sizeArg: string, stepsArg: string): number {
+  if (given !== undefined) return positiveInt(given, sizeArg);
+  return steps === undefined ? 32 : Math.max(1, Math.ceil(n / positiveInt(steps, stepsArg)));
+}
+
+const optionalSteps = (v: number | undefined, what: string): number | null => (v === undefined ? null : positiveInt(v, what));
+
 /** The training feed and the validation feed of a fit call. */
-function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: FitArgs, batchSize: number): { train: Feed; val: Feed | null } {
+function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: FitArgs): { train: Feed; val: Feed | null } {
   let val: Feed | null = null;
   const vd = args.validationData;
-  if (vd && isStream(vd)) val = new StreamFeed(model, vd, { mode: 'fit', steps: args.validationSteps, what: 'validation' });
+  const valSteps = optionalSteps(args.validationSteps, 'fit: validationSteps');
+  const valFeed = (p: Prepared): TensorFeed =>
+    new TensorFeed(p, arrayBatchSize(args.validationBatchSize ?? args.batchSize, p.n, args.validationSteps, 'fit: validationBatchSize', 'fit: validationSteps'), false, valSteps, 'validation');
+  if (vd && isStream(vd)) val = new StreamFeed(model, vd, { mode: 'fit', steps: args.validationSteps, what: 'validation', release: true });
   else if (vd) {
     const [vx, vy, vsw] = vd as [ModelData, ModelData, Tensor?];
-    val = new TensorFeed(prepare(model, vx, vy, vsw ?? null), positiveInt(args.validationBatchSize ?? batchSize, 'fit: validationBatchSize'), false);
+    val = valFeed(prepare(model, vx, vy, vsw ?? null));
   }
   if (isStream(x)) {
     if (y !== undefined && y !== null) throw new Error('fit: a Dataset or iterable yields [x, y] batches itself; do not pass y');
     if (args.validationSplit) throw new Error('fit: validationSplit needs in-memory tensors; pass validationData with a Dataset');
     if (args.sampleWeight || args.classWeight) throw new Error('fit: with a Dataset, yield [x, y, sampleWeight] batches instead of sampleWeight/classWeight');
-    return { train: new StreamFeed(model, x, { mode: 'fit', steps: args.stepsPerEpoch, what: 'fit' }), val };
+    return { train: new StreamFeed(model, x, { mode: 'fit', steps: args.stepsPerEpoch, what: 'fit', release: true }), val };
   }
-  if (args.stepsPerEpoch !== undefined) throw new Error('fit: stepsPerEpoch applies to a Dataset or an iterable, not to in-memory tensors');
   if (y === undefined) throw new Error('fit: expected targets y with in-memory x (or pass a Dataset of [x, y] batches)');
   let data = prepare(model, x, y, args.sampleWeight, args.classWeight);
   if (!vd && args.validationSplit) {
     const { train, val: held } = splitTail(pack(data), data.n, args.validationSplit);
-    val = new TensorFeed(unpack(held, data), positiveInt(args.validationBatchSize ?? batchSize, 'fit: validationBatchSize'), false);
+    val = valFeed(unpack(held, data));
     data = unpack(train, data);
   }
-  return { train: new TensorFeed(data, batchSize, args.shuffle !== false), val };
+  const steps = optionalSteps(args.stepsPerEpoch, 'fit: stepsPerEpoch');
+  return { train: new TensorFeed(data, arrayBatchSize(args.batchSize, data.n, args.stepsPerEpoch, 'fit: batchSize', 'fit: stepsPerEpoch'), args.shuffle !== false, steps), val };
 }
 
 /**
@@ -73,12 +84,12 @@ function fitFeeds(model: Model, x: ModelData | DataSource, y: ModelData | undefi
  */
 export async function fit(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: FitArgs = {}): Promise<History> {
   requireCompiled(model, 'fit');
-  const batchSize = positiveInt(args.batchSize ?? 32, 'fit: batchSize');
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, received ${epochs}`);
   const verbose = args.verbose ?? 1;
   const validationFreq = positiveInt(args.validationFreq ?? 1, 'fit: validationFreq');
-  const { train: feed, val } = fitFeeds(model, x, y, args, batchSize);
+  const { train: feed, val } = fitFeeds(model, x, y, args);
+  const batchSize = feed instanceof TensorFeed ? feed.batchSize : args.batchSize ?? 32;
   const user: Callback[] = args.callbacks ?? [];
   const history = new History();
   const callbacks = new CallbackList([
@@ -110,11 +121,16 @@ export async function fit(model: Model, x: ModelData | DataSource, y: ModelData 
       const pos: TrainingPosition = { epoch, step: at?.step ?? 0, position: at?.position ?? 0, epochRng: rng.getState(), loss: { total: 0, count: 0 }, carry: 0 };
       const started = feed.begin(epoch, pos.position);
       if (isPromise(started)) await started;
+      // In-memory tensors with stepsPerEpoch: the open pass may have drawn its shuffle in an earlier epoch.
+      if (feed.passRng) pos.epochRng = feed.passRng;
       if (at) {
         // Mid-epoch: the generator continues from the saved batch. At an epoch start (step 0) the saved state was
-        // the one the shuffle drew from, already in place: restoring it again would replay the shuffle's draws.
-        if (at.step > 0) rng.setState(at.rng);
+        // the one the shuffle drew from, already in place: restoring it again would replay the shuffle's draws (but
+        // a pass carried over from an earlier epoch was redrawn from its own older state: the saved one follows).
+        if (at.step > 0 || (feed.passRng && at.position > 0)) rng.setState(at.rng);
         trackers.loss.restore(at.loss);
+        at.outputLosses?.forEach((s, i) => trackers.outputs[i]?.restore(s));
+        if (at.step > 0 && at.metrics) restoreMetricStates(model, at.metrics);
       }
       setTrainingPosition(model, pos);
       let step = pos.step;
@@ -132,7 +148,9 @@ export async function fit(model: Model, x: ModelData | DataSource, y: ModelData 
         pos.step = step + 1;
         pos.position = feed.position();
         pos.loss = trackers.loss.state();
-        pos.carry = feed.carriesOver ? pos.position : 0;
+        if (trackers.outputs.length > 1) pos.outputLosses = trackers.outputs.map((t) => t.state());
+        pos.carry = feed.carriesOver ? feed.carry?.() ?? pos.position : 0;
+        pos.passRng = feed.passRng ?? undefined;
         await callbacks.callAt('onBatchEnd', step, currentLogs(model, trackers));
         if (model.stopTraining) break;
         await yieldToEventLoop();
@@ -165,12 +183,12 @@ export async function fit(model: Model, x: ModelData | DataSource, y: ModelData 
 /** Keras evaluate: [loss, ...per-output losses, ...metrics] over the whole data (or `steps` batches of a stream). */
 export async function evaluate(model: Model, x: ModelData | DataSource, y: ModelData | undefined, args: EvaluateArgs = {}): Promise<number[]> {
   requireCompiled(model, 'evaluate');
-  const batchSize = positiveInt(args.batchSize ?? 32, 'evaluate: batchSize');
   let feed: Feed;
-  if (isStream(x)) feed = new StreamFeed(model, x, { mode: 'fit', steps: args.steps, what: 'evaluate' });
+  if (isStream(x)) feed = new StreamFeed(model, x, { mode: 'fit', steps: args.steps, what: 'evaluate', release: true });
   else {
     if (y === undefined) throw new Error('evaluate: expected targets y with in-memory x (or pass a Dataset of [x, y] batches)');
-    feed = new TensorFeed(prepare(model, x, y, args.sampleWeight), batchSize, false);
+    const p = prepare(model, x, y, args.sampleWeight);
+    feed = new TensorFeed(p, arrayBatchSize(args.batchSize, p.n, args.steps, 'evaluate: batchSize', 'evaluate: steps'), false, optionalSteps(args.steps, 'evaluate: steps'), 'evaluate');
   }
   const verbose = args.verbose ?? 1;
   const bar = verbose > 0 ? new Progbar(feed.steps, { verbose }) : null;
@@ -179,10 +197,12 @@ export async function evaluate(model: Model, x: ModelData | DataSource, y: Model
 
 /** Keras predict: outputs in inference mode, batch by batch, concatenated (one tensor per output); verbose 1 (default) shows the bar. */
 export async function predict(model: Model, x: ModelData | DataSource, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
-  const batchSize = positiveInt(args.batchSize ?? 32, 'predict: batchSize');
-  const feed: Feed = isStream(x)
-    ? new StreamFeed(model, x, { mode: 'predict', steps: args.steps, what: 'predict' })
-    : new TensorFeed(prepare(model, x, null), batchSize, false);
+  let feed: Feed;
+  if (isStream(x)) feed = new StreamFeed(model, x, { mode: 'predict', steps: args.steps, what: 'predict' });
+  else {
+    const p = prepare(model, x, null);
+    feed = new TensorFeed(p, arrayBatchSize(args.batchSize, p.n, args.steps, 'predict: batchSize', 'predict: steps'), false, optionalSteps(args.steps, 'predict: steps'), 'predict');
+  }
   const bar = (args.verbose ?? 1) > 0 ? new Progbar(feed.steps, { verbose: args.verbose ?? 1 }) : null;
   const outs: Tensor[][] = [];
   const started = feed.begin(0, 0);

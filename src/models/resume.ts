@@ -19,6 +19,10 @@ export interface TrainingPosition {
   position: number;
   epochRng: RngState;
   loss: { total: number; count: number };
+  /** Each output's running loss (models with several outputs). */
+  outputLosses?: { total: number; count: number }[];
+  /** With stepsPerEpoch on tensors: the generator state the open pass drew its shuffle from (it may predate this epoch). */
+  passRng?: RngState;
   /** The position the next epoch starts from (0, or the batches consumed by an iterator kept across epochs). */
   carry: number;
 }
@@ -28,6 +32,20 @@ export interface ResumePoint extends TrainingPosition {
   rng: RngState;
   /** The private generators of seeded layers (seedStreams order; null for unseeded ones). */
   layerRngs?: (RngState | null)[];
+  /** The compiled metrics' accumulators (Metric.getState, compile order), so a resumed epoch's logs are exact. */
+  metrics?: Record<string, number | number[]>[];
+}
+
+/** The compiled metrics' accumulated states (compile order). */
+export function metricStates(model: Model): Record<string, number | number[]>[] {
+  return (model.compiled?.metrics ?? []).map((m) => m.metric.getState());
+}
+
+/** Restores metricStates' output (a list of another length is an error: the model was compiled differently). */
+export function restoreMetricStates(model: Model, states: readonly Record<string, number | number[]>[]): void {
+  const ms = model.compiled?.metrics ?? [];
+  if (states.length !== ms.length) throw new Error(`resume: the backup holds ${states.length} metric state(s) but the model is compiled with ${ms.length} metric(s) (${ms.map((m) => m.name).join(', ')})`);
+  ms.forEach((m, i) => m.metric.setState(states[i]));
 }
 
 const current = new WeakMap<Model, TrainingPosition>();

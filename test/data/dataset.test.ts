@@ -178,6 +178,68 @@ describe('Dataset file sources', () => {
     }
   });
 
+  it('streams shards synchronously once read, reuses released batch storage, and reads the next pass\'s first shard ahead', async () => {
+    const dir = tmp();
+    try {
+      const n = 60;
+      const x = tensor(Array.from({ length: n * 4 }, (_, i) => Math.floor(i / 4)), [n, 4], 'float32');
+      const y = tensor(Array.from({ length: n }, (_, i) => i), [n], 'int32');
+      const shards = data.writeNpyShards(dir, { x, y }, { rowsPerShard: 20 });
+      const ds = data.fromNpyShards(shards, { shuffle: true, seed: 3 }).batch(8).prefetch(2);
+      for (const epoch of [0, 1]) {
+        const it = ds.iterator({ epoch });
+        const rows: number[] = [];
+        let promises = 0;
+        let reused = 0;
+        const released = new Set<ArrayBufferLike>();
+        for (;;) {
+          let r = it.next();
+          if (r instanceof Promise) {
+            promises++;
+            r = await r;
+          }
+          if (r.done) break;
+          const [bx, by] = r.value as Tensor[];
+          if (released.has(bx.data.buffer)) reused++;
+          const xs = Array.from(bx.dataSync());
+          by.dataSync().forEach((v, i) => {
+            rows.push(v);
+            assert.deepEqual(xs.slice(i * 4, i * 4 + 4), [v, v, v, v], 'x row and y stay paired in a reused buffer');
+          });
+          released.add(bx.data.buffer);
+          it.release?.(r.value);
+          // Give the read of the next shard time to finish: then no answer waits for it.
+          await new Promise((res) => setTimeout(res, 40));
+        }
+        assert.deepEqual([...rows].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i), 'every row once');
+        assert.ok(reused > 0, 'released batch storage is handed out again');
+        // Epoch 0 waits for its first shard; epoch 1's first shard was read during epoch 0's last one.
+        assert.equal(promises, epoch === 0 ? 1 : 0, `epoch ${epoch}: ${promises} answers were promises`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prefetch surfaces a failing element in order, after the ones before it', async () => {
+    const ds = Dataset.fromGenerator(async function* () {
+      for (let i = 0; i < 5; i++) {
+        if (i === 3) throw new Error('bad element 3');
+        yield tensor([i], [1], 'float32');
+      }
+    }).prefetch(2);
+    const it = ds.iterator();
+    const got: number[] = [];
+    await assert.rejects(async () => {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) break;
+        got.push((r.value as Tensor).dataSync()[0]);
+      }
+    }, /bad element 3/);
+    assert.deepEqual(got, [0, 1, 2]);
+  });
+
   it('reads CSV rows with a named label column and reports bad fields by line', async () => {
     const dir = tmp();
     try {

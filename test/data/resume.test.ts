@@ -60,6 +60,10 @@ async function check(mode: string, seed: number): Promise<void> {
     assert.ok(kills >= 2, `expected several kills, got ${kills}`);
     assert.ok(resumedFromBackup >= 1, 'at least one restart resumed from a backup');
     assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), JSON.parse(readFileSync(refOut, 'utf8')), `${mode}: weights differ after ${kills} kills`);
+    // The epochs' logs (loss and metrics, including epochs resumed mid-way from restored accumulators) are the uninterrupted run's.
+    const epochs = JSON.parse(readFileSync(`${out}.epochs.json`, 'utf8')) as Record<string, Record<string, number>>;
+    assert.deepEqual(epochs, JSON.parse(readFileSync(`${refOut}.epochs.json`, 'utf8')), `${mode}: epoch logs differ after ${kills} kills`);
+    assert.deepEqual(Object.keys(epochs[0]), ['loss', 'accuracy', 'sparse_top_k_categorical_accuracy']);
     assert.ok(!existsSync(join(backup, 'backup.json')), 'the backup is deleted when fit completes');
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -75,5 +79,8 @@ describe('BackupAndRestore: exact resume after SIGKILL', () => {
   });
   it('a stream with stepsPerEpoch (one iterator across epochs) ends bit-identical', async () => {
     await check('steps', 9);
+  });
+  it('in-memory tensors with stepsPerEpoch (passes spanning epochs, a short epoch at a pass end) end bit-identical', async () => {
+    await check('tensor-steps', 10);
   });
 });
