@@ -283,4 +283,14 @@ describe('optimizerUpdate', () => {
     });
   }
 });
+describe('concat', () => {
+  it('float32 parts along every axis into a pooled output (large enough to skip zero-fill), float64 on the reference', () => {
+    for (const [shapes, axis] of [[[[3, 700, 2], [5, 700, 2]], 0], [[[2, 3, 400], [2, 1, 400], [2, 2, 400]], 1], [[[4, 9, 3], [4, 9, 61]], 2]] as [number[][], number][]) {
+      const xs = shapes.map((sh, i) => rand(sh, 400 + i));
+      close(kb().concat(xs, axis), rb.concat(xs, axis), 0, 0, `concat ${JSON.stringify(shapes)} axis ${axis}`);
+    }
+    const d: RawTensor = { data: Float64Array.of(1, 2), shape: [2], dtype: 'float64' };
+    assert.deepEqual(Array.from(kb().concat([d, d], 0).data), [1, 2, 1, 2]);
+  });
+});
 }
