@@ -181,6 +181,19 @@ describe('denseGrad', () => {
       }
     });
   }
+  it('long reductions into narrow kernels (conv weight gradients: dW as (dz^T x)^T) match the reference', () => {
+    for (const [m, k, n] of [[1025, 64, 1], [1500, 97, 33], [1030, 130, 64], [1100, 63, 17], [1200, 64, 65]]) {
+      const x = rand([m, k], m + k);
+      const kernel = rand([k, n], k + n, -0.5, 0.5);
+      const y = rb.matmul(x, kernel, { activation: 'relu' });
+      const dy = rand([m, n], m * n);
+      const opts = { activation: 'relu' as const, needs: [false, true, true] as const };
+      const got = kb().denseGrad(x, kernel, y, dy, opts);
+      const want = rb.denseGrad(x, kernel, y, dy, opts);
+      close(got.dkernel!, want.dkernel!, 1e-5 * Math.sqrt(m), 1e-4, `relu dkernel ${m}x${k}x${n}`);
+      close(got.dbias!, want.dbias!, 1e-5 * Math.sqrt(m), 1e-4, `relu dbias ${m}x${k}x${n}`);
+    }
+  });
   it('computes only what is needed (every combination), and m = 0 gives zero kernel and bias gradients', () => {
     const x = rand([5, 9], 1);
     const kernel = rand([9, 4], 2);
