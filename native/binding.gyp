@@ -18,7 +18,7 @@
     {
       "target_name": "layerwise",
       "sources": ["addon.cc", "addon_train.cc", "addon_conv.cc", "conv.cc", "batchnorm.cc", "dense.cc", "dispatch.cc", "gemm.cc", "kernels.cc",
-                  "optimizer.cc", "isa/baseline/kernels.cc"],
+                  "optimizer.cc", "weight_grad.cc", "isa/baseline/kernels.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "ldflags": ["-pthread"],

@@ -1,11 +1,13 @@
-// Convolution lowering (im2col / col2im) and pooling kernels: plain loops any compiler vectorizes, one image per task.
+// Convolution lowering (im2col / col2im) and pooling drivers: window geometry, zeroing and threading over images; max
+// pooling's channel loops come from the active ISA table (isa/common/pool.inl), the rest are plain loops.
 #include "conv.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <vector>
 
+#include "isa.h"
 #include "threadpool.h"
 
 namespace lw {
@@ -23,10 +25,13 @@ inline void validTaps(long o, long stride, long pad, long dilation, long k, long
   *hi = b;
 }
 
-/** Runs fn(b) for every image b, spread over the thread pool. */
+/** Runs fn(b) for every image b, spread over the thread pool (images grouped so the task count stays small). */
 template <class F>
 void forImages(long n, F fn) {
-  ThreadPool::get().run(static_cast<int>(n), [&](int b) { fn(static_cast<long>(b)); });
+  const long tasks = std::min(n, 64L * ThreadPool::get().size());
+  ThreadPool::get().run(static_cast<int>(tasks), [&](int t) {
+    for (long b = n * t / tasks; b < n * (t + 1) / tasks; b++) fn(b);
+  });
 }
 
 }  // namespace
@@ -125,17 +130,15 @@ inline void forWindows(const Window2D& g, long b, std::vector<long>& taps, F fn)
 
 void pool2d(const float* x, float* y, const Window2D& g, int kind) {
   const long c = g.c;
+  const IsaKernels& k = isa();
   forImages(g.n, [&](long b) {
     std::vector<long> taps;
+    std::vector<const float*> src(g.kh * g.kw);
     forWindows(g, b, taps, [&](long o, const long* t, long count) {
       float* d = y + o * c;
       if (kind == 0) {
-        for (long j = 0; j < c; j++) d[j] = -std::numeric_limits<float>::infinity();
-        for (long p = 0; p < count; p++) {
-          const float* s = x + t[p] * c;
-          // NaN propagates: once d[j] is NaN, no later value replaces it
-          for (long j = 0; j < c; j++) d[j] = (s[j] > d[j] || (s[j] != s[j] && d[j] == d[j])) ? s[j] : d[j];
-        }
+        for (long p = 0; p < count; p++) src[p] = x + t[p] * c;
+        k.poolMaxRow(src.data(), count, d, c);
       } else {
         for (long j = 0; j < c; j++) d[j] = 0.0f;
         for (long p = 0; p < count; p++) {
@@ -151,11 +154,16 @@ void pool2d(const float* x, float* y, const Window2D& g, int kind) {
 
 void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, int kind) {
   const long c = g.c;
+  const IsaKernels& k = isa();
+  // Max pooling whose windows tile the input exactly (2x2 stride 2 on even sizes...) writes every dx position once,
+  // so it needs neither the zeroing pass nor read-modify-write adds.
+  const bool tiles = kind == 0 && g.dilationH == 1 && g.dilationW == 1 && g.strideH == g.kh && g.strideW == g.kw &&
+                     g.padTop == 0 && g.padLeft == 0 && g.outH * g.kh == g.h && g.outW * g.kw == g.w;
   forImages(g.n, [&](long b) {
-    std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
+    if (!tiles) std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
     std::vector<long> taps;
-    std::vector<float> best(c);
-    std::vector<int> where(c);
+    std::vector<const float*> src(g.kh * g.kw);
+    std::vector<float*> dst(g.kh * g.kw);
     forWindows(g, b, taps, [&](long o, const long* t, long count) {
       const float* d = dy + o * c;
       if (count == 0) return;
@@ -167,22 +175,11 @@ void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, i
         }
         return;
       }
-      // the first position holding each channel's maximum takes the gradient (ties: lowest (ky, kx)); branch-free,
-      // since which tap wins is data-dependent
-      for (long j = 0; j < c; j++) {
-        best[j] = x[t[0] * c + j];
-        where[j] = 0;
+      for (long p = 0; p < count; p++) {
+        src[p] = x + t[p] * c;
+        dst[p] = dx + t[p] * c;
       }
-      for (long p = 1; p < count; p++) {
-        const float* s = x + t[p] * c;
-        const int tap = static_cast<int>(p);
-        for (long j = 0; j < c; j++) {
-          const bool more = s[j] > best[j];
-          where[j] = more ? tap : where[j];
-          best[j] = more ? s[j] : best[j];
-        }
-      }
-      for (long j = 0; j < c; j++) dx[t[where[j]] * c + j] += d[j];
+      k.poolMaxGradRow(src.data(), count, d, dst.data(), c, !tiles);
     });
   });
 }

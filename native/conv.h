@@ -1,4 +1,4 @@
-// Convolution lowering and pooling over channels-last windows (ISA-neutral plain loops, threaded over images).
+// Convolution lowering and pooling over channels-last windows (ISA-neutral drivers, threaded over images).
 #pragma once
 
 namespace lw {

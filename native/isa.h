@@ -52,6 +52,10 @@ struct IsaKernels {
   void (*sgdStep)(float* w, const float* g, float rate, long n);
   /** out[j] = sum over rows of z[i, j] for z [m, n] (rows in order). */
   void (*columnSums)(const float* z, float* out, long m, long n);
+  /** Max pooling of one output pixel over c channels: y = NaN-propagating max of the taps x[0..taps) (pool.inl). */
+  void (*poolMaxRow)(const float* const* x, long taps, float* y, long c);
+  /** Its gradient: dy to the first maximum's tap (dx[t] += dy when accumulate, else = dy there and 0 elsewhere). */
+  void (*poolMaxGradRow)(const float* const* x, long taps, const float* dy, float* const* dx, long c, bool accumulate);
 };
 
 /** The active table (selected on first use from LAYERWISE_ISA or the CPU's features). */

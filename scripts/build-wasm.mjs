@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const KERNELS = ['native/wasm/abi.cc', 'native/gemm.cc', 'native/dense.cc', 'native/kernels.cc', 'native/batchnorm.cc', 'native/optimizer.cc',
+const KERNELS = ['native/wasm/abi.cc', 'native/gemm.cc', 'native/dense.cc', 'native/weight_grad.cc', 'native/kernels.cc', 'native/batchnorm.cc', 'native/optimizer.cc',
   'native/dispatch.cc', 'native/isa/baseline/kernels.cc', 'native/isa/simd128/kernels.cc'];
 const EXPORTS = ['_malloc', '_free', ...[
   'gemm', 'unary', 'activation_grad', 'binary', 'reduce', 'softmax', 'softmax_grad', 'dense_grad', 'dense_grad_sgd',

@@ -289,6 +289,11 @@ for name, layer, x_shape, cfg, fn in [
      lambda x: F.pad(x, (2, 2, 1, 1))),
     ("Cropping2D [[1, 0], [2, 1]]", "Cropping2D", [2, 5, 6, 2], {"cropping": [[1, 0], [2, 1]], "data_format": "channels_last"}, lambda x: x[:, 1:5, 2:5, :]),
     ("Rescaling 1/255 offset -1", "Rescaling", [2, 3], {"scale": 1 / 127.5, "offset": -1.0}, lambda x: x * (1 / 127.5) - 1.0),
+    # Keras' Flatten moves channels_first features to channels-last order (transpose (0, 2, ..., 1)) before flattening.
+    ("Flatten channels_last", "Flatten", [2, 3, 2, 4], {"data_format": "channels_last"}, lambda x: x.reshape(2, -1)),
+    ("Flatten channels_first", "Flatten", [2, 3, 2, 4], {"data_format": "channels_first"}, lambda x: x.permute(0, 2, 3, 1).reshape(2, -1)),
+    ("Flatten channels_first rank 3", "Flatten", [2, 3, 5], {"data_format": "channels_first"}, lambda x: x.permute(0, 2, 1).reshape(2, -1)),
+    ("Flatten channels_first rank 2", "Flatten", [2, 3], {"data_format": "channels_first"}, lambda x: x.reshape(2, -1)),
 ]:
     case(name, layer, cfg, x_shape, [], fn)
 

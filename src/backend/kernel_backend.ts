@@ -7,6 +7,7 @@ import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes, reducedShape, sizeOf } from '../tensor/shape.js';
 import { batchOffsets, broadcastStrides } from './reference/indexing.js';
 import { referenceBackend as ref } from './reference/index.js';
+import { concatInto } from './reference/layout.js';
 
 /** Output storage of a kernel backend: alloc(n) hands out a Float32Array of n floats; recycle takes dead ones back. */
 export interface OutputPool {
@@ -280,7 +281,8 @@ export function makeKernelBackend(L: KernelAddon, name: BackendName, pool: Outpu
     cast: ref.cast,
     transpose: ref.transpose,
     slice: ref.slice,
-    concat: ref.concat,
+    // Pooled output (a large inference concat, e.g. chunked conv outputs, reuses a recycled buffer, not fresh pages).
+    concat: (xs: readonly RawTensor[], axis: number) => (xs.length > 0 && xs.every(f32) ? concatInto(xs, axis, alloc) : ref.concat(xs, axis)),
     gather: ref.gather,
     scatterAdd: ref.scatterAdd,
     oneHot: ref.oneHot,

@@ -1,11 +1,12 @@
 // Core layers: Dense (fused matmul + bias + activation), Activation, Flatten, Reshape.
 import type { Tensor } from '../tensor/tensor.js';
-import { reshape } from '../ops/layout.js';
+import { reshape, transpose } from '../ops/layout.js';
 import { dense } from '../ops/linalg.js';
 import type { Variable } from '../autograd/variable.js';
 import { Layer, layerError, type ConstraintLike, type InitializerLike, type LayerArgs, type LayerInput, type RegularizerLike } from './layer.js';
 import type { SymbolicShape } from './symbolic.js';
 import { baseArgsFromConfig, shapeString, singleInput, singleShape, toLayerDtype } from './utils.js';
+import { normalizeDataFormat, type DataFormat } from './conv_utils.js';
 import {
   fusedActivation, getActivation, getConstraint, getInitializer, getRegularizer,
   serializeConstraint, serializeInitializer, serializeRegularizer,
@@ -179,14 +180,21 @@ export class Activation extends Layer {
  */
 export class Flatten extends Layer {
   static override readonly className = 'Flatten';
+  readonly dataFormat: DataFormat;
 
-  constructor(args: LayerArgs & { dataFormat?: 'channels_last' | 'channels_first' } = {}) {
+  constructor(args: LayerArgs & { dataFormat?: DataFormat } = {}) {
     super(args);
+    this.dataFormat = normalizeDataFormat(this, args.dataFormat);
   }
 
   call(inputs: LayerInput): Tensor {
-    const x = singleInput(this, inputs);
+    let x = singleInput(this, inputs);
     if (x.rank === 0) throw layerError(this, 'expected an input with a batch dimension, received a scalar');
+    // NOTE: Keras moves channels_first features to channels-last order before flattening, so a Dense after it
+    // sees the same feature order in either format.
+    if (this.dataFormat === 'channels_first' && x.rank > 2) {
+      x = transpose(x, [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1]);
+    }
     return reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]);
   }
 
@@ -197,11 +205,11 @@ export class Flatten extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), data_format: 'channels_last' };
+    return { ...super.getConfig(), data_format: this.dataFormat };
   }
 
   static fromConfig(config: Record<string, any>): Flatten {
-    return new Flatten(baseArgsFromConfig(config));
+    return new Flatten({ ...baseArgsFromConfig(config), dataFormat: config.data_format ?? 'channels_last' });
   }
 }
 

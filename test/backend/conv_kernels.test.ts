@@ -1,11 +1,13 @@
-// The native conv lowering and pooling kernels against the reference oracle (float32), with NaN-poisoned outputs.
-import { test } from 'node:test';
+// The native conv lowering and pooling kernels against the reference oracle (float32), with NaN-poisoned outputs, on
+// every ISA path this CPU runs (max pooling's inner loops come from each ISA's kernel table).
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadNativeBackend, setPoisonOutputs } from '../../src/backend/native.js';
 import { referenceBackend as ref } from '../../src/backend/reference/index.js';
 import type { RawTensor, Window2D } from '../../src/backend/backend.js';
 import { windowOf, type Padding } from '../../src/ops/conv_geometry.js';
 import { assertClose } from '../helpers/gradcheck.js';
+import { describeEachIsa } from './each_isa.js';
 
 const native = loadNativeBackend().backend;
 
@@ -25,9 +27,17 @@ const WINDOWS: [number[], [number, number], [number, number], [number, number], 
   [[1, 9, 8, 2], [3, 2], [1, 1], [2, 3], 'same'],
   [[3, 5, 5, 1], [1, 1], [1, 1], [1, 1], 'valid'],
   [[1, 1, 11, 4], [1, 3], [1, 2], [1, 1], 'same'],
+  // channel counts off every vector width (4, 8, 16) and windows that tile the input exactly, overlap or leave a rim
+  [[2, 8, 6, 17], [2, 2], [2, 2], [1, 1], 'valid'],
+  [[1, 7, 9, 33], [2, 2], [2, 2], [1, 1], 'valid'],
+  [[2, 7, 5, 9], [2, 2], [2, 2], [1, 1], 'same'],
+  [[1, 9, 8, 5], [3, 3], [2, 2], [1, 1], 'same'],
+  [[3, 4, 4, 1], [2, 2], [2, 2], [1, 1], 'valid'],
+  [[1, 6, 6, 16], [3, 2], [3, 2], [1, 1], 'valid'],
 ];
 
-test('native im2col, col2im, pool2d and pool2dGrad equal the reference', { skip: native ? false : 'native addon not built: reference only' }, () => {
+describeEachIsa('native conv kernels', native ? false : 'native addon not built: reference only', () => {
+it('im2col, col2im, pool2d and pool2dGrad equal the reference', () => {
   const was = setPoisonOutputs(true);
   try {
     WINDOWS.forEach(([shape, kernel, strides, dilation, padding], i) => {
@@ -49,7 +59,25 @@ test('native im2col, col2im, pool2d and pool2dGrad equal the reference', { skip:
   }
 });
 
-test('native pooling propagates NaN like the reference, and the addon refuses a bad window', { skip: native ? false : 'native addon not built: reference only' }, () => {
+it('max pooling ties go to the first tap, NaN propagates and routes its gradient like the reference', () => {
+  // 2x2 windows over 20 channels: ties (all equal), a NaN at tap 2 of some channels, -Infinity, one clear maximum
+  const x = rand([1, 2, 2, 20], 7);
+  for (let j = 0; j < 20; j++) {
+    if (j % 4 === 0) for (let t = 0; t < 4; t++) x.data[t * 20 + j] = 0.25;
+    if (j % 4 === 1) x.data[2 * 20 + j] = NaN;
+    if (j % 4 === 2) for (let t = 0; t < 4; t++) x.data[t * 20 + j] = -Infinity;
+  }
+  x.data[3 * 20 + 3] = NaN;
+  x.data[0 * 20 + 3] = NaN;
+  const g = windowOf(x.shape, { kernel: [2, 2], strides: [2, 2], dilation: [1, 1], padding: 'valid' });
+  const dy = rand([1, 1, 1, 20], 8);
+  const y = native!.pool2d(x, g, 'max').data;
+  const yr = ref.pool2d(x, g, 'max').data;
+  for (let j = 0; j < 20; j++) assert.ok(Object.is(y[j], yr[j]) || (Number.isNaN(y[j]) && Number.isNaN(yr[j])), `channel ${j}: ${y[j]} vs ${yr[j]}`);
+  assert.deepEqual(Array.from(native!.pool2dGrad(x, dy, g, 'max').data), Array.from(ref.pool2dGrad(x, dy, g, 'max').data));
+});
+
+it('native pooling propagates NaN like the reference, and the addon refuses a bad window', () => {
   const x = rand([1, 2, 2, 1], 3);
   x.data[1] = NaN;
   const g = windowOf(x.shape, { kernel: [2, 2], strides: [2, 2], dilation: [1, 1], padding: 'valid' });
@@ -57,4 +85,5 @@ test('native pooling propagates NaN like the reference, and the addon refuses a 
   assert.ok(Number.isNaN(ref.pool2d(x, g, 'max').data[0]));
   // a window that does not describe x: the native backend hands it to the reference, which names the problem
   assert.throws(() => native!.im2col(x, { ...g, h: 3 }), /im2col: expected input of shape \[1, 3, 2, 1\], received \[1, 2, 2, 1\]/);
+});
 });

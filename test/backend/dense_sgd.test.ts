@@ -42,7 +42,7 @@ describeEachIsa('denseGrad with a fused SGD step', skip, () => {
   const native = nb as Backend;
   // 1, odd sizes, non-multiples of 16, a wide product, batches past 512 and past the longest K the GEMM sums in one
   // block (1024: the step then goes through a temporary product).
-  const shapes = [[1, 1, 1], [1, 7, 3], [3, 17, 16], [31, 33, 257], [32, 784, 300], [32, 300, 100], [513, 20, 49], [700, 65, 10], [1100, 9, 17]];
+  const shapes = [[1, 1, 1], [1, 7, 3], [3, 17, 16], [31, 33, 257], [32, 784, 300], [32, 300, 100], [513, 20, 49], [700, 65, 10], [1100, 9, 17], [1500, 97, 33], [1030, 64, 64]];
   const acts: ActivationOp[] = ['linear', 'relu', 'elu', 'selu', 'sigmoid', 'leakyRelu'];
   for (const activation of acts) {
     it(`${activation}: steps kernel and bias in place, dx from the kernel before the step (${shapes.map((s) => s.join('x')).join(', ')})`, () => {

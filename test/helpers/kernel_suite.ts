@@ -181,6 +181,19 @@ describe('denseGrad', () => {
       }
     });
   }
+  it('long reductions into narrow kernels (conv weight gradients: dW as (dz^T x)^T) match the reference', () => {
+    for (const [m, k, n] of [[1025, 64, 1], [1500, 97, 33], [1030, 130, 64], [1100, 63, 17], [1200, 64, 65]]) {
+      const x = rand([m, k], m + k);
+      const kernel = rand([k, n], k + n, -0.5, 0.5);
+      const y = rb.matmul(x, kernel, { activation: 'relu' });
+      const dy = rand([m, n], m * n);
+      const opts = { activation: 'relu' as const, needs: [false, true, true] as const };
+      const got = kb().denseGrad(x, kernel, y, dy, opts);
+      const want = rb.denseGrad(x, kernel, y, dy, opts);
+      close(got.dkernel!, want.dkernel!, 1e-5 * Math.sqrt(m), 1e-4, `relu dkernel ${m}x${k}x${n}`);
+      close(got.dbias!, want.dbias!, 1e-5 * Math.sqrt(m), 1e-4, `relu dbias ${m}x${k}x${n}`);
+    }
+  });
   it('computes only what is needed (every combination), and m = 0 gives zero kernel and bias gradients', () => {
     const x = rand([5, 9], 1);
     const kernel = rand([9, 4], 2);
@@ -282,5 +295,15 @@ describe('optimizerUpdate', () => {
       assert.notDeepEqual(x.params[2], make().params[2]);
     });
   }
+});
+describe('concat', () => {
+  it('float32 parts along every axis into a pooled output (large enough to skip zero-fill), float64 on the reference', () => {
+    for (const [shapes, axis] of [[[[3, 700, 2], [5, 700, 2]], 0], [[[2, 3, 400], [2, 1, 400], [2, 2, 400]], 1], [[[4, 9, 3], [4, 9, 61]], 2]] as [number[][], number][]) {
+      const xs = shapes.map((sh, i) => rand(sh, 400 + i));
+      close(kb().concat(xs, axis), rb.concat(xs, axis), 0, 0, `concat ${JSON.stringify(shapes)} axis ${axis}`);
+    }
+    const d: RawTensor = { data: Float64Array.of(1, 2), shape: [2], dtype: 'float64' };
+    assert.deepEqual(Array.from(kb().concat([d, d], 0).data), [1, 2, 1, 2]);
+  });
 });
 }

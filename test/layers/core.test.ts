@@ -142,6 +142,18 @@ describe('Activation, Flatten, Reshape', () => {
     assert.deepEqual(config.batch_input_shape, [null, 28, 28]);
   });
 
+  it('Flatten channels_first moves channels last first (Keras), round-trips data_format and rejects unknown formats', () => {
+    // [1, 2, 1, 3] channels_first: channel 0 = [0, 1, 2], channel 1 = [10, 11, 12] -> pixel-major order.
+    const x = new Tensor(Float32Array.of(0, 1, 2, 10, 11, 12), [1, 2, 1, 3], 'float32');
+    const layer = new Flatten({ dataFormat: 'channels_first', name: 'flat_cf' });
+    assert.deepEqual(Array.from(layer.apply(x).dataSync()), [0, 10, 1, 11, 2, 12]);
+    assert.deepEqual(Array.from(new Flatten().apply(x).dataSync()), [0, 1, 2, 10, 11, 12]);
+    assert.equal(layer.getConfig().data_format, 'channels_first');
+    assertConfigRoundTrip(layer, Flatten);
+    assert.equal((Flatten.fromConfig({ ...layer.getConfig() }) as Flatten).dataFormat, 'channels_first');
+    assert.throws(() => new Flatten({ dataFormat: 'nchw' as never, name: 'flat_bad' }), /Flatten "flat_bad": expected dataFormat/);
+  });
+
   it('Reshape infers one -1, keeps the batch dimension and explains impossible targets', () => {
     const layer = new Reshape([-1, 4], { name: 'reshape_a' });
     assert.deepEqual(layer.apply(zeros([2, 12])).shape, [2, 3, 4]);

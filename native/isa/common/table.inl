@@ -1,6 +1,10 @@
 // This ISA's kernel table (isa.h), from the functions the shared .inl files and the ISA's gemm.inl defined.
 // Included in an ISA's namespace, after its anonymous namespace closed.
 
+namespace {
+#include "pool.inl"
+}  // namespace
+
 const IsaKernels& kernels() {
   static const IsaKernels table = {
       ISA_NAME,
@@ -18,6 +22,8 @@ const IsaKernels& kernels() {
       optimizerStep,
       sgdStep,
       columnSums,
+      poolMaxRow,
+      poolMaxGradRow,
   };
   return table;
 }

@@ -29,10 +29,15 @@ export function slice(x: RawTensor, begin: readonly number[], size: readonly num
 }
 
 export function concat(xs: readonly RawTensor[], axis: number): RawTensor {
+  return concatInto(xs, axis, (n) => allocate(xs[0].dtype, n));
+}
+
+/** concat with the output storage from `make(size)` (a kernel backend hands out pooled buffers). */
+export function concatInto(xs: readonly RawTensor[], axis: number, make: (n: number) => RawTensor['data']): RawTensor {
   const first = xs[0];
   const shape = [...first.shape];
   shape[axis] = xs.reduce((acc, x) => acc + x.shape[axis], 0);
-  const out = allocate(first.dtype, sizeOf(shape));
+  const out = make(sizeOf(shape));
   const outer = sizeOf(shape.slice(0, axis));
   const innerOut = sizeOf(shape.slice(axis));
   let offset = 0;
