@@ -88,9 +88,11 @@ export async function clippingExperiment({ cfg, data, section }: Ctx): Promise<v
   }));
   const blewUp = (o: Outcome): boolean => o.kind === 'diverged' || o.kind === 'exploded';
   const unclipped = verdict(outcomes['no clipping'], blewUp, 'no clipping diverged or exploded');
-  const tamed = CLIPS.slice(1).map(({ label }) => verdict(outcomes['no clipping'], (o, i) => blewUp(o) && outcomes[label][i].kind === 'trained', `unclipped blew up while ${label} trained (same seed)`));
+  const tamed = CLIPS.slice(1).map(({ label }) => verdict(outcomes['no clipping'], (o, i) => blewUp(o) && !blewUp(outcomes[label][i]), `unclipped blew up while ${label} stayed finite and bounded (same seed)`));
+  const trained = CLIPS.slice(1).map(({ label }) => verdict(outcomes[label], (o) => o.kind === 'trained', `${label} trained (final running loss below the first)`));
   section.text(
-    `Verdicts: ${unclipped.text}; ${tamed.map((v) => v.text).join('; ')}. ` +
+    `Verdicts (tamed = neither diverged nor exploded): ${unclipped.text}; ${tamed.map((v) => v.text).join('; ')}. ` +
+    `Beyond taming, whether the net learns in these ${epochs} epoch(s): ${trained.map((v) => v.text).join('; ')}. ` +
     `clipValue bounds each gradient element, not the step: with this learning rate and momentum each of the 784 x ${units} weights of the first layer alone may still move by up to ` +
     `${fmt(learningRate / (1 - momentum), 2)} per step, so it may fail where the norm-based clippings tame the net (the book: try clipping by value and by norm, with different thresholds).`,
   );
@@ -98,8 +100,9 @@ export async function clippingExperiment({ cfg, data, section }: Ctx): Promise<v
     claim: 'Gradient clipping tames exploding gradients',
     measured: `max gradient norm: no clipping ${fmtSpread(runs['no clipping'].map((r) => Math.max(...finite(r.norms))), 2)} (loss NaN/inf in ${runs['no clipping'].filter((r) => nonFiniteStep(r) > 0).length} of ${cfg.seeds}), ` +
       CLIPS.slice(1).map(({ label }) => `${label} ${fmtSpread(runs[label].map((r) => Math.max(...finite(r.norms))), 2)}`).join(', ') +
+      `; trained (final running loss below the first): ${CLIPS.slice(1).map(({ label }) => `${label} ${count(label, 'trained')} of ${cfg.seeds}`).join(', ')}` +
       `; test accuracy: ${CLIPS.slice(1).map(({ label }) => `${label} ${fmtSpread(runs[label].map((r) => r.test))}`).join(', ')}`,
-    test: `blew up = loss or gradient norm NaN/inf, or gradient norm > ${fmtThreshold(g)} x step 1's, or running loss > ${f} x its first; trained = none of these and final running loss below the first`,
+    test: `blew up = loss or gradient norm NaN/inf, or gradient norm > ${fmtThreshold(g)} x step 1's, or running loss > ${f} x its first (and ending above it); tamed = did not blow up`,
     verdict: `${unclipped.text}; ${tamed.map((v) => v.text).join('; ')}`,
   });
   const series = (pick: (r: ClipRun) => number[]): Record<string, number[][]> => Object.fromEntries(CLIPS.map(({ label }) => [label, runs[label].map(pick)]));
