@@ -93,8 +93,8 @@ test('start.js --quick writes runs/<dir>/report.md with every experiment, its nu
     assert.match(grads, /Training \*\*holds\*\*: validation loss lower after training than before in 2 of 2 seeds/);
     // Section 3: every BN model over both seeds; the claim's model for all its epochs, the others for fewer, compared at their last epoch.
     const bnSection = bySection.get(3)!;
-    assert.match(bnSection, /\| BN after activation \| 2 \| 29,146 \|/);
-    for (const model of ['BN before activation', 'BN after activation, notebook \\(relu, glorot_uniform\\)', 'no BN']) assert.match(bnSection, new RegExp(`\\| ${model} \\| 1 \\| [\\d,]+ \\| \\S+ \\[\\S+, \\S+\\] \\|`));
+    assert.match(bnSection, /\| BN after activation, notebook \(relu, glorot_uniform\) \| 2 \| 29,146 \|/);
+    for (const model of ['BN after activation', 'BN before activation', 'no BN']) assert.match(bnSection, new RegExp(`\\| ${model} \\| 1 \\| [\\d,]+ \\| \\S+ \\[\\S+, \\S+\\] \\|`));
     assert.ok(claimRows.some((r) => r.startsWith('| Batch normalization speeds up training') && r.includes('above no BN at epoch 1 (same seed) in ')), 'BN\'s speed is compared per seed at epoch 1');
     // Section 4: per-step gradient norms, and the verdict counts the per-seed outcomes printed beside it.
     const clipping = bySection.get(4)!;

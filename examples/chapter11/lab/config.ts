@@ -13,7 +13,7 @@ export interface LabConfig {
   deepSelu: { depth: number; first: number; units: number; epochs: number; trainSize: number };
   activations: { hidden: number[]; epochs: number; trainSize: number; learningRate: number };
   /**
-   * Every model runs over every seed: the claim's model ('BN after activation') for `epochs` (the book's protocol); the
+   * Every model runs over every seed: the claim's model (the book's notebook model) for `epochs` (the book's protocol); the
    * others for `compareEpochs`, compared with it at that epoch (keeps the full run's wall time within budget).
    */
   batchNorm: { epochs: number; compareEpochs: number; learningRate: number; batchSize: number; trainSize: number; small: boolean };

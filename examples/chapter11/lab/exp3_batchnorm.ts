@@ -49,9 +49,12 @@ const BUILDERS: Record<string, (u: [number, number]) => Sequential> = {
 
 /** The models' labels, in report order. */
 export const BN_MODELS: readonly string[] = Object.keys(BUILDERS);
-/** The model that carries the accuracy claim: trained for the book's full protocol over every seed. */
-export const CLAIM_MODEL = 'BN after activation';
-const NOTEBOOK_MODEL = 'BN after activation, notebook (relu, glorot_uniform)';
+/**
+ * The model that carries the accuracy claim, trained for the book's full protocol over every seed: the book's notebook
+ * model, the one the book's accuracy figure comes from (the API.md model is the same net with ELU and he_normal).
+ */
+export const CLAIM_MODEL = 'BN after activation, notebook (relu, glorot_uniform)';
+const API_MODEL = 'BN after activation';
 
 interface BnRun { valAcc: number[]; test: number; secondsPerEpoch: number[]; seconds: number; history: Record<string, number[]> }
 
@@ -60,7 +63,7 @@ const size = (m: Model, trainable: boolean): number =>
 
 export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<void> {
   const { epochs, compareEpochs, learningRate, batchSize, trainSize, small } = cfg.batchNorm;
-  const book = BUILDERS[CLAIM_MODEL]([300, 100]);
+  const book = BUILDERS[API_MODEL]([300, 100]);
   const summary = book.summary({ printFn: (line) => console.log(line) });
   const totals = [book.countParams(), size(book, true), size(book, false)];
   const expected = [271346, 268978, 2368];
@@ -109,18 +112,19 @@ export async function batchNormExperiment({ cfg, data, section }: Ctx): Promise<
       tests(label).map((a) => fmt(a)).join(', '), fmt(spread(runs[label].map((r) => epochTime(r.secondsPerEpoch))).median, 2), fmt(spread(runs[label].map((r) => r.seconds)).median, 1)]));
   const target = THRESHOLDS.bookBnAccuracy;
   const meets = verdict(tests(CLAIM_MODEL), (a) => a >= target, `test accuracy >= ${fmt(target, 2)}`);
-  const faster = [CLAIM_MODEL, 'BN before activation'].map((label) => pairedVerdict(atE(label), atE('no BN'), `${label} above no BN at epoch ${e} (same seed)`));
+  const faster = [API_MODEL, 'BN before activation'].map((label) => pairedVerdict(atE(label), atE('no BN'), `${label} above no BN at epoch ${e} (same seed)`));
   section.text(
     (small ? `(--quick: hidden layers of ${units.join(' and ')} units and fewer epochs, so the ${fmt(target, 2)} target is not expected to be met here.) ` : '') +
     `Thresholds: the book's accuracy, ${fmt(target, 2)} on the test set after ${epochs} epochs (the book: 10 epochs, SGD learning rate 1e-3, batch 32); BN's speed: validation accuracy at epoch ${e} above the same net without BN, seed by seed. ` +
-    `The API.md / book-text model (ELU, he_normal): ${meets.text}. ${faster.map((v) => v.text).join('; ')}. ` +
-    `The book's notebook model (ReLU, glorot_uniform) reaches ${fmtSpread(atE(NOTEBOOK_MODEL))} validation accuracy at epoch ${e} (ReLU and Glorot: no same-net comparison without BN here).`,
+    `The book's notebook model (ReLU, glorot_uniform), after ${epochs} epochs: ${meets.text}. ` +
+    `BN's speed, on the API.md / book-text nets (ELU, he_normal, the same net without BN as "no BN"): ${faster.map((v) => v.text).join('; ')}. ` +
+    `The notebook model's validation accuracy at epoch ${e}: ${fmtSpread(atE(CLAIM_MODEL))} (ReLU and Glorot: no same-net comparison without BN here).`,
   );
   section.claim({
     claim: 'Batch normalization reaches the book\'s accuracy',
-    measured: `API.md model, test accuracy after ${epochs} epochs: ${fmtSpread(tests(CLAIM_MODEL))} (per seed ${tests(CLAIM_MODEL).map((a) => fmt(a)).join(', ')})`,
+    measured: `the book's notebook model (ReLU, glorot_uniform), test accuracy after ${epochs} epochs: ${fmtSpread(tests(CLAIM_MODEL))} (per seed ${tests(CLAIM_MODEL).map((a) => fmt(a)).join(', ')})`,
     test: `test accuracy >= ${fmt(target, 2)}${small ? ' (full run only)' : ''}`,
-    verdict: `API.md model ${meets.text}`,
+    verdict: `notebook model ${meets.text}`,
   });
   section.claim({
     claim: 'Batch normalization speeds up training (fewer epochs to the same accuracy)',
