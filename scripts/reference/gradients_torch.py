@@ -26,7 +26,7 @@ TRUNCATION_STD = 0.87962566103423978  # std of N(0, 1) truncated to [-2, 2] (Ker
 # The lab's configurations (examples/chapter11/lab/config.ts: FULL / QUICK gradients, trainSize and seeds).
 CONFIGS = {
     "full": {"depth": 50, "units": 100, "batch": 512, "trainSize": 55000, "seeds": 5},
-    "quick": {"depth": 25, "units": 32, "batch": 128, "trainSize": 3000, "seeds": 2},
+    "quick": {"depth": 25, "units": 100, "batch": 128, "trainSize": 3000, "seeds": 2},
 }
 
 

@@ -91,6 +91,28 @@ test('start.js --quick writes runs/<dir>/report.md with every experiment, its nu
     assert.ok(sigmoid.every((r, i) => r < perSeed('SELU + LeCun')[i]), 'sigmoid + N(0, 1) vanishes more than SELU + LeCun in every seed');
     assert.match(grads, /\| sigmoid \+ N\(0, 1\) \| \S+ \[\S+, \S+\] \| \S+ \[\S+, \S+\] \| (yes|\*\*no\*\*) \|/, 'layerwise and PyTorch ranges side by side');
     assert.match(grads, /Training \*\*holds\*\*: validation loss lower after training than before in 2 of 2 seeds/);
+    // Section 3: every BN model over both seeds; the claim's model for all its epochs, the others for fewer, compared at their last epoch.
+    const bnSection = bySection.get(3)!;
+    assert.match(bnSection, /\| BN after activation, notebook \(relu, glorot_uniform\) \| 2 \| 29,146 \|/);
+    for (const model of ['BN after activation', 'BN before activation', 'no BN']) assert.match(bnSection, new RegExp(`\\| ${model} \\| 1 \\| [\\d,]+ \\| \\S+ \\[\\S+, \\S+\\] \\|`));
+    assert.ok(claimRows.some((r) => r.startsWith('| Batch normalization speeds up training') && r.includes('above no BN at epoch 1 (same seed) in ')), 'BN\'s speed is compared per seed at epoch 1');
+    // Section 4: per-step gradient norms, and the verdict counts the per-seed outcomes printed beside it.
+    const clipping = bySection.get(4)!;
+    const outcomes = (label: string): string[] => {
+      const row = clipping.split('\n').find((l) => l.startsWith(`| ${label} |`));
+      assert.ok(row, `the ${label} row is present:\n${clipping.slice(0, 1500)}`);
+      return row.split(' | ').at(-1)!.replace(/ \|$/, '').split(', ');
+    };
+    const unclipped = outcomes('no clipping');
+    assert.equal(unclipped.length, 2);
+    for (const label of ['clipValue 1.0', 'clipNorm 1.0', 'globalClipNorm 1.0']) {
+      const blewUp = (o: string): boolean => ['diverged', 'exploded'].includes(o);
+      const tamed = outcomes(label).filter((o, i) => !blewUp(o) && blewUp(unclipped[i])).length;
+      assert.ok(clipping.includes(`unclipped blew up while ${label} stayed finite and bounded (same seed) in ${tamed} of 2 seeds`), `the ${label} verdict counts its seeds (${outcomes(label).join(', ')})`);
+      const trained = outcomes(label).filter((o) => o === 'trained').length;
+      assert.ok(clipping.includes(`${label} trained (final running loss below the first) in ${trained} of 2 seeds`), `the ${label} training verdict counts its seeds`);
+    }
+    assert.match(clipping, /!\[Gradient norm per step, before clipping/);
     // Section 5 reports every seed and the mean and spread.
     const transfer = bySection.get(5)!;
     assert.match(transfer, /\| B alone \| \d\.\d+ \| \d\.\d+ \|/);

@@ -8,7 +8,7 @@ import { outcome } from '../../examples/chapter11/lab/exp4_clipping.js';
 import { REFERENCE_URL, gradientReference, type GradientReference } from '../../examples/chapter11/lab/reference.js';
 import { FULL, QUICK } from '../../examples/chapter11/lab/config.js';
 import { SETUPS } from '../../examples/chapter11/lab/exp1_gradients.js';
-import { BN_MODELS } from '../../examples/chapter11/lab/exp3_batchnorm.js';
+import { BN_MODELS, CLAIM_MODEL } from '../../examples/chapter11/lab/exp3_batchnorm.js';
 
 test('spread: median of odd and even counts, range, mean and sample std; non-finite seeds kept out but counted', () => {
   assert.deepEqual(spread([3, 1, 2]), { n: 3, finite: 3, median: 2, min: 1, max: 3, mean: 2, std: 1 });
@@ -59,12 +59,17 @@ test('rangesOverlap: closed [min, max] ranges, NaN ignored, empty means no overl
   assert.equal(rangesOverlap([NaN], [1, 3]), false);
 });
 
-test('clipping outcome: diverged, exploded, trained or did not improve, from the running losses', () => {
-  assert.equal(outcome([2.3, 5, NaN]).kind, 'diverged');
-  assert.equal(outcome([2.3, 14.9, 14.5]).kind, 'exploded');
-  assert.equal(outcome([2.3, 4.0, 1.2]).kind, 'trained', 'a transient rise that recovers is not an explosion');
-  assert.equal(outcome([2.3, 2.2, 2.4]).kind, 'did not improve');
-  assert.equal(outcome([2.3, 4.7, 2.31]).kind, 'exploded', `above ${THRESHOLDS.explodedLossFactor} x the first loss and ending above it`);
+test('clipping outcome: diverged, exploded, trained or did not improve, from the running losses and the gradient norms', () => {
+  const calm = (n: number): number[] => Array.from({ length: n }, () => 10);
+  assert.equal(outcome({ losses: [2.3, 5, NaN], norms: calm(3) }).kind, 'diverged');
+  assert.equal(outcome({ losses: [2.3, 2.2, 2.1], norms: [10, 1e3, Infinity] }).kind, 'diverged', 'a non-finite gradient norm is a divergence');
+  assert.equal(outcome({ losses: [2.3, 14.9, 14.5], norms: calm(3) }).kind, 'exploded');
+  assert.equal(outcome({ losses: [2.3, 2.2, 2.1], norms: [10, 20, 10 * THRESHOLDS.explodedGradientFactor + 1] }).kind, 'exploded', 'the gradient norm alone can show an explosion');
+  assert.equal(outcome({ losses: [2.3, 2.2, 2.1], norms: [10, 20, 10 * THRESHOLDS.explodedGradientFactor] }).kind, 'trained', 'at the threshold is not above it');
+  assert.equal(outcome({ losses: [2.3, 4.0, 1.2], norms: calm(3) }).kind, 'trained', 'a transient rise that recovers is not an explosion');
+  assert.equal(outcome({ losses: [2.3, 2.2, 2.4], norms: calm(3) }).kind, 'did not improve');
+  assert.equal(outcome({ losses: [2.3, 4.7, 2.31], norms: calm(3) }).kind, 'exploded', `above ${THRESHOLDS.explodedLossFactor} x the first loss and ending above it`);
+  assert.equal(outcome({ losses: [], norms: [] }).kind, 'diverged', 'no step at all is not a success');
 });
 
 test('summaryTable: one row per claim, pipes escaped, nothing without claims', () => {
@@ -99,12 +104,12 @@ test('the committed PyTorch reference matches the lab\'s gradient setups and see
   assert.match(String(absent), /no PyTorch reference .*scripts\/reference\/gradients_torch\.py/);
 });
 
-test('every claim-bearing setup runs over all the seeds: only illustration models may run once, and they exist', () => {
+test('every claim-bearing setup runs over all the seeds: BN\'s claim model for the book\'s 10 epochs, the others at least one epoch', () => {
+  assert.ok(BN_MODELS.includes(CLAIM_MODEL));
+  assert.equal(FULL.batchNorm.epochs, 10, 'the book\'s protocol for the accuracy claim');
   for (const cfg of [FULL, QUICK]) {
-    for (const label of cfg.batchNorm.onceOnly) assert.ok(BN_MODELS.includes(label), `onceOnly names a model of experiment 3: ${label}`);
-    assert.ok(!cfg.batchNorm.onceOnly.includes('BN after activation'), 'the BN accuracy claim runs over every seed');
+    assert.ok(cfg.batchNorm.compareEpochs >= 1 && cfg.batchNorm.compareEpochs <= cfg.batchNorm.epochs, 'the comparison epoch lies within the claim model\'s run');
   }
-  assert.deepEqual(QUICK.batchNorm.onceOnly, [], '--quick runs every model over its seeds');
   assert.equal(FULL.seeds, 5);
   assert.equal(QUICK.seeds, 2);
 });

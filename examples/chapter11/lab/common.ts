@@ -48,7 +48,8 @@ export async function fitTimed(model: Model, x: Tensor, y: Tensor, args: FitArgs
   const t0 = performance.now();
   const extra: callbacks.Callback[] = [timer];
   if (board) extra.push(new callbacks.Dashboard({ logDir: board.logDir, runName: `${board.prefix}${model.name}`, print: null }));
-  const h = await model.fit(x, y, { verbose: verbose(), ...args, callbacks: [...(args.callbacks ?? []), ...extra] });
+  // NOTE: validation in batches of 256 (same metrics as batches of 32, about half the time).
+  const h = await model.fit(x, y, { verbose: verbose(), validationBatchSize: 256, ...args, callbacks: [...(args.callbacks ?? []), ...extra] });
   return { history: h.history as Record<string, number[]>, secondsPerEpoch: timer.seconds, seconds: (performance.now() - t0) / 1000 };
 }
 

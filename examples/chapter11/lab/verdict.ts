@@ -11,8 +11,10 @@ export const THRESHOLDS = {
   seluStdFactor: 2,
   /** The book's accuracy for its BN model (Fashion-MNIST test set, 10 epochs of SGD 1e-3). */
   bookBnAccuracy: 0.85,
-  /** A running loss this many times its first value means the training exploded (cross-entropy caps near 15). */
+  /** A running loss this many times its first value (and ending above it) means the training exploded. */
   explodedLossFactor: 2,
+  /** A gradient norm (before clipping) this many times the first step's means the gradients exploded. */
+  explodedGradientFactor: 100,
 } as const;
 
 /** Median, range, mean and sample standard deviation of per-seed values (NaN entries are kept out of all but n). */
