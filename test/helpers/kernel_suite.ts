@@ -58,6 +58,15 @@ describe('matmul', () => {
       }
     });
   }
+  it('fused epilogues on pre-activations far past saturation (exp subnormal or 0)', () => {
+    // Rows of a in +-60 over k = 8: pre-activations reach a few hundred, as in an exploding deep SELU net.
+    for (const activation of ACTS) {
+      const a = rand([37, 8], 21, -60, 60);
+      const b = rand([8, 53], 22, -1, 1);
+      const opts = { bias: rand([53], 23), activation, alpha: activation === 'elu' ? 0.7 : undefined };
+      close(kb().matmul(a, b, opts), rb.matmul(a, b, opts), 1e-4, 1e-5, `${activation} saturated`);
+    }
+  });
   it('batched with broadcasting batch dimensions', () => {
     const a = rand([2, 1, 5, 7], 1);
     const b = rand([3, 7, 17], 2);
@@ -79,6 +88,7 @@ describe('matmul', () => {
 });
 
 describe('elementwise', () => {
+  const saturating: UnaryOp[] = ['exp', 'expm1', ...ACTS];
   const unaries: UnaryOp[] = ['neg', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'abs', 'square', 'reciprocal', 'sin', 'cos', 'floor', 'ceil', 'sign', 'round', ...ACTS];
   for (const op of unaries) {
     it(`unary ${op}`, () => {
@@ -87,6 +97,8 @@ describe('elementwise', () => {
         const x = positive ? rand([n], n, 0.1, 5) : rand([n], n, -12, 12);
         if (!positive && n > 20) {
           (x.data as Float32Array).set([0, -0, 1e-6, -1e-6, 30, -30, 90, -90, 1e-3, -1e-3], 3);
+          // Where exp underflows to subnormals or 0 (the activations clamp their exp argument there).
+          if (saturating.includes(op)) (x.data as Float32Array).set([-17, 17, -29.9, -30.1, 45, -45, 95, -95, 120, -120, 1e4, -1e4], 13);
         }
         const params = op === 'leakyRelu' || op === 'elu' ? { alpha: 0.7 } : {};
         close(kb().unary(op, x, params), rb.unary(op, x, params), 2e-6, 2e-6, `${op} n=${n}`);
