@@ -116,6 +116,11 @@ async function timedFit(d: Dataset, model: ReturnType<typeof buildSequential>['m
   return { sps: (n * 1000) / ms, ms, cpuMs: (cpu.user + cpu.system) / 1000, gcMs };
 }
 
+/** BENCH_DASHBOARD_OPTIONS (JSON) overrides the Dashboard's defaults, to see what each part costs (e.g. '{"everyNSteps":0}'). */
+function extraOptions(): Record<string, unknown> {
+  return JSON.parse(process.env.BENCH_DASHBOARD_OPTIONS ?? '{}') as Record<string, unknown>;
+}
+
 function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   const i = (s.length - 1) * q;
@@ -139,12 +144,12 @@ export async function dashboardBench(rounds = 9, workloads: WorkloadName[] = ['W
       const load0 = os.loadavg()[0];
       // Warm-up of both kinds, so neither pays first-call compilation in the rounds.
       await timedFit(data, model, Math.min(n, 3200), []);
-      await timedFit(data, model, Math.min(n, 3200), [new callbacks.Dashboard({ logDir, runName: `${w}-warm` })]);
+      await timedFit(data, model, Math.min(n, 3200), [new callbacks.Dashboard({ logDir, runName: `${w}-warm`, ...extraOptions() })]);
       const plain: FitTime[] = [], dashed: FitTime[] = [], empty: FitTime[] = [];
       const shares: number[] = [];
       let batchHookUs = 0, stepMs = 0;
       for (let r = 0; r < rounds; r++) {
-        const dash = new TimedDashboard({ logDir, runName: `${w}-${r}` });
+        const dash = new TimedDashboard({ logDir, runName: `${w}-${r}`, ...extraOptions() });
         const kinds: Array<() => Promise<void>> = [
           async () => { plain.push(await timedFit(data, model, n, [])); },
           async () => { dashed.push(await timedFit(data, model, n, [dash])); },
