@@ -11,14 +11,12 @@ import { build, type Plugin } from 'esbuild';
 import { chromium } from 'playwright-core';
 import '../src/backend/native.js';
 import '../src/backend/wasm.js';
-import { nativeInfo, setNativeIsa } from '../src/backend/native.js';
-import { availableBackends, registerBackend, setBackend } from '../src/backend/registry.js';
+import { nativeInfo } from '../src/backend/native.js';
+import { availableBackends } from '../src/backend/registry.js';
 import { loadWasmBackend } from '../src/backend/wasm.js';
 import { initWasmThreads, loadWasmThreadsBackend } from '../src/backend/wasm_threads_node.js';
-import type { Backend } from '../src/backend/backend.js';
-import type { BackendName } from '../src/backend/backend.js';
-import { BATCH, makeDataset, measure, PREDICT_BATCH, type Dataset } from './common.js';
-import { buildSequential, type SequentialBench } from './sequential.js';
+import { makeDataset, type Dataset } from './common.js';
+import { pairedRounds, type Config } from './node_rounds.js';
 import type { WorkloadName } from './workloads.js';
 import { serve } from '../test/browser/serve.js';
 
@@ -33,7 +31,6 @@ const log = (msg: string): void => console.log(`[bench:browser ${new Date().toIS
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
 
-type Config = { name: string; backend: BackendName; isa?: string; use?: Backend };
 
 /** Node: per round and item, every configuration back to back (the host's speed drifts). */
 async function nodeBench(d: Dataset): Promise<Record<string, Record<string, number[]>>> {
@@ -46,32 +43,7 @@ async function nodeBench(d: Dataset): Promise<Record<string, Record<string, numb
   const threads = await initWasmThreads();
   configs.push({ name: `wasm ${threads} threads`, backend: 'wasm', use: await loadWasmThreadsBackend() },
     { name: 'wasm', backend: 'wasm', use: loadWasmBackend().backend! }, { name: 'reference', backend: 'reference' });
-  const out: Record<string, Record<string, number[]>> = {};
-  const models = new Map<string, SequentialBench>();
-  for (let r = 0; r < rounds; r++) {
-    for (const w of WORKLOADS) {
-      for (const c of configs) {
-        if (c.backend === 'reference' && w !== 'W2') continue;  // NOTE: the oracle needs minutes for W1/W3; W2 gives the ratio
-        if (c.use) registerBackend(c.use);
-        setBackend(c.backend);
-        if (c.isa) setNativeIsa(c.isa);
-        const key = `${c.name}|${w}`;
-        if (!models.has(key)) models.set(key, buildSequential(w, d));
-        const m = models.get(key)!;
-        const sec = c.backend === 'reference' ? runSeconds / 3 : runSeconds;
-        const train = await measure(() => {
-          const b = m.next();
-          return m.model.trainOnBatch(b.x, b.y);
-        }, BATCH, { runSeconds: sec, runs: 1, warmupSteps: 2 });
-        const predict = await measure(() => m.model.predictOnBatch(m.px), PREDICT_BATCH, { runSeconds: sec, runs: 1, warmupSteps: 1 });
-        ((out[c.name] ??= {})[`${w} train`] ??= []).push(train.median);
-        (out[c.name][`${w} predict`] ??= []).push(predict.median);
-      }
-    }
-    log(`node round ${r + 1}/${rounds} done`);
-  }
-  if (info) setNativeIsa(info.isa);
-  return out;
+  return pairedRounds(configs, { rounds, workloads: WORKLOADS, data: d, runSeconds, restoreIsa: info?.isa, log: (m) => log(`node ${m}`) });
 }
 
 /** Resolves bench/sequential.ts' import of the Node entry to the browser entry, and stubs node:fs (unused in the page). */

@@ -6,15 +6,16 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../src/backend/native.js';
-import { nativeInfo, setNativeIsa } from '../src/backend/native.js';
+import { nativeInfo } from '../src/backend/native.js';
 import { availableBackends, registerBackend, setBackend } from '../src/backend/registry.js';
 import { makeKernelBackend } from '../src/backend/kernel_backend.js';
 import { alloc, recycle } from '../src/backend/native_alloc.js';
 import { makeWasmAddon, type WasmExports } from '../src/backend/wasm_addon.js';
 import { initWasmThreads, wasmThreadsInternals } from '../src/backend/wasm_threads_node.js';
-import type { Backend, BackendName } from '../src/backend/backend.js';
-import { BATCH, makeDataset, measure, PREDICT_BATCH, type Dataset } from './common.js';
-import { buildSequential, type SequentialBench } from './sequential.js';
+import type { Backend } from '../src/backend/backend.js';
+import { makeDataset, type Dataset } from './common.js';
+import { pairedRounds, type Config } from './node_rounds.js';
+import { buildSequential } from './sequential.js';
 import type { WorkloadName } from './workloads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,7 +27,6 @@ const log = (msg: string): void => console.log(`[bench:wasm ${new Date().toISOSt
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
 
-type Config = { name: string; backend: BackendName; isa?: string; use?: Backend };
 
 /** The module's exports with every kernel call timed into `acc.kernel` (ms). */
 function timedExports(ex: WasmExports, acc: { kernel: number }): WasmExports {
@@ -107,32 +107,8 @@ async function main(): Promise<void> {
   }
   configs.push({ name: `wasm ${threads}t resident`, backend: 'wasm', use: residentBackend },
     { name: `wasm ${threads}t copying`, backend: 'wasm', use: copyingBackend }, { name: 'reference', backend: 'reference' });
-  const res: Record<string, Record<string, number[]>> = {};
-  const models = new Map<string, SequentialBench>();
   const load0 = loadavg()[0];
-  for (let r = 0; r < rounds; r++) {
-    for (const w of WORKLOADS) {
-      for (const c of configs) {
-        if (c.backend === 'reference' && w !== 'W2') continue;  // NOTE: the oracle needs minutes for W1/W3; W2 gives the ratio
-        if (c.use) registerBackend(c.use);
-        setBackend(c.backend);
-        if (c.isa) setNativeIsa(c.isa);
-        const key = `${c.name}|${w}`;
-        if (!models.has(key)) models.set(key, buildSequential(w, d));
-        const m = models.get(key)!;
-        const sec = c.backend === 'reference' ? runSeconds / 3 : runSeconds;
-        const train = await measure(() => {
-          const b = m.next();
-          return m.model.trainOnBatch(b.x, b.y);
-        }, BATCH, { runSeconds: sec, runs: 1, warmupSteps: 2 });
-        const predict = await measure(() => m.model.predictOnBatch(m.px), PREDICT_BATCH, { runSeconds: sec, runs: 1, warmupSteps: 1 });
-        ((res[c.name] ??= {})[`${w} train`] ??= []).push(train.median);
-        (res[c.name][`${w} predict`] ??= []).push(predict.median);
-      }
-    }
-    log(`round ${r + 1}/${rounds} done`);
-  }
-  if (info) setNativeIsa(info.isa);
+  const res = await pairedRounds(configs, { rounds, workloads: WORKLOADS, data: d, runSeconds, restoreIsa: info?.isa, log });
   const nat = configs[0].backend === 'native' ? configs[0].name : null;
   const wr = configs.find((c) => c.name.endsWith('resident'))!.name;
   const wc = configs.find((c) => c.name.endsWith('copying'))!.name;
