@@ -1,13 +1,14 @@
 // Functional graphs: collecting the nodes between inputs and outputs in topological order, and running them.
 import { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
-import { cast } from '../ops/index.js';
+import { cast, concat } from '../ops/index.js';
 import { backend } from '../backend/registry.js';
 import { storageKey } from '../backend/storage_key.js';
 import { isRecording } from '../autograd/tape.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { outputsAreInternal, type CallOptions, type Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
+import { rowBlockPlan, type RowBlockPlan } from './row_blocks.js';
 import type { GraphNode, SymbolicTensor } from '../layers/symbolic.js';
 
 /** The part of a functional graph a model owns: its nodes in execution order and its layers. */
@@ -80,9 +81,25 @@ export function runGraph(
     const v = values[i];
     env.set(t.id, !isFloat(v.dtype) && isFloat(t.dtype) ? cast(v, t.dtype) : v);
   });
-  const reuse = options.reuseIntermediates === true && !isRecording() && backend().recycle ? new BufferReuse(graph, outputs, env) : null;
-  graph.nodes.forEach((node, k) => {
-    if (node.inputs.length === 0) return;
+  const inference = options.reuseIntermediates === true && !isRecording();
+  const n = values[0]?.shape[0];
+  const plan = inference && n !== undefined && values.every((v) => v.rank > 0 && v.shape[0] === n) ? rowBlockPlan(graph, outputs, n) : null;
+  const keep = new Set(outputs.map((t) => t.id));
+  const reuse = inference && backend().recycle ? new BufferReuse(graph, keep, env) : null;
+  if (plan) runInRowBlocks(graph, plan, env, keep, options, reuse);
+  runNodes(graph, plan?.end ?? 0, env, options, reuse);
+  return outputs.map((t) => {
+    const v = env.get(t.id);
+    if (!v) throw new Error(`output tensor "${t.name}" was not computed`);
+    return v;
+  });
+}
+
+/** Runs nodes [from, end) of a graph over `env` (node indices are the graph's, as BufferReuse counts them). */
+function runNodes(graph: Graph, from: number, env: Map<number, Tensor>, options: CallOptions, reuse: BufferReuse | null, end = graph.nodes.length): void {
+  for (let k = from; k < end; k++) {
+    const node = graph.nodes[k];
+    if (node.inputs.length === 0) continue;
     const args = node.inputs.map((t) => {
       const v = env.get(t.id);
       if (!v) throw new Error(`layer "${node.layer.name}": input tensor "${t.name}" was not computed`);
@@ -96,11 +113,36 @@ export function runGraph(
       reuse?.produced(outs[i], outputsAreInternal(node.layer));
     });
     reuse?.consumed(node.inputs, k);
-  });
-  return outputs.map((t) => {
-    const v = env.get(t.id);
-    if (!v) throw new Error(`output tensor "${t.name}" was not computed`);
-    return v;
+  }
+}
+
+/**
+ * Runs the plan's leading nodes on views of `plan.rows` rows of the inputs at a time, each block with its own buffer
+ * reuse, then joins each boundary tensor's blocks into `env` (and hands the blocks back).
+ */
+function runInRowBlocks(graph: Graph, plan: RowBlockPlan, env: Map<number, Tensor>, keep: Set<number>, options: CallOptions, reuse: BufferReuse | null): void {
+  const inputs = [...env.entries()];
+  const n = inputs[0][1].shape[0];
+  const blockKeep = new Set([...keep, ...plan.boundary]);
+  const inputKeys = new Set(inputs.map(([, v]) => storageKey(v.data)));
+  const parts: Tensor[][] = plan.boundary.map(() => []);
+  for (let r0 = 0; r0 < n; r0 += plan.rows) {
+    const r1 = Math.min(n, r0 + plan.rows);
+    const blockEnv = new Map<number, Tensor>();
+    for (const [id, v] of inputs) {
+      const size = v.size / n;
+      blockEnv.set(id, new Tensor(v.data.subarray(r0 * size, r1 * size), [r1 - r0, ...v.shape.slice(1)], v.dtype));
+    }
+    runNodes(graph, 0, blockEnv, options, reuse ? new BufferReuse(graph, blockKeep, blockEnv) : null, plan.end);
+    plan.boundary.forEach((id, i) => parts[i].push(blockEnv.get(id)!));
+  }
+  plan.boundary.forEach((id, i) => {
+    const joined = concat(parts[i], 0);
+    env.set(id, joined);
+    reuse?.produced(joined, true);
+    // NOTE: the blocks' boundary tensors came from built-in layers (the plan's condition) and nothing else holds them,
+    // unless one is a view of an input.
+    if (reuse) backend().recycle?.(parts[i].filter((p) => !inputKeys.has(storageKey(p.data))).map((p) => p.data));
   });
 }
 
@@ -126,11 +168,9 @@ class BufferReuse {
   private readonly live = new Map<object, number>();
   private readonly pinned = new Set<object>();
   private readonly last: Map<number, number>;
-  private readonly keep: Set<number>;
 
-  constructor(graph: Graph, outputs: readonly SymbolicTensor[], private readonly env: Map<number, Tensor>) {
+  constructor(graph: Graph, private readonly keep: Set<number>, private readonly env: Map<number, Tensor>) {
     this.last = lastUseOf(graph);
-    this.keep = new Set(outputs.map((t) => t.id));
     for (const v of env.values()) this.pinned.add(storageKey(v.data));
   }
 
