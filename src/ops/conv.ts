@@ -9,6 +9,7 @@ import { castTo, concat, reshape, transpose } from './layout.js';
 import { add } from './arithmetic.js';
 import { dense, matmul } from './linalg.js';
 import { applyActivation } from './activation.js';
+import { conv2dTrainOp } from './conv_train.js';
 import { transposedWindow, windowOf, type WindowSpec } from './conv_geometry.js';
 
 // NOTE: im2col and col2im are each other's adjoints, so each one's vjp is the other.
@@ -67,6 +68,10 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, options: 
   if (groups === 1 && !isRecording()) {
     const fused = convForwardOp(bias ? [castTo(x, kernel.dtype), kernel, bias] : [castTo(x, kernel.dtype), kernel], { g, activation, alpha: options.alpha });
     if (fused) return fused;
+  }
+  if (groups === 1 && isRecording() && backend().convForward) {
+    const inputs = bias ? [castTo(x, kernel.dtype), kernel, bias] : [castTo(x, kernel.dtype), kernel];
+    return conv2dTrainOp(inputs, { g, activation, alpha: options.alpha });
   }
   const perImage = g.outH * g.outW * kh * kw * cg * groups;
   if (groups === 1 && !isRecording() && g.n > 1 && g.n * perImage > CHUNK_FLOATS) {
