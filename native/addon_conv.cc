@@ -83,6 +83,21 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// conv2dWeightGrad(x, dz, dw, db | null, window, filters)
+Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  lw::Window2D g;
+  if (info.Length() < 6 || !getWindow(info, 4, &g, "conv2dWeightGrad window")) return env.Undefined();
+  const long f = num(info, 5);
+  if (f < 1) return fail(env, "conv2dWeightGrad filters: expected a positive integer"), env.Undefined();
+  float *x, *dz, *dw, *db;
+  if (!sized(info, 0, inputSize(g), &x, "conv2dWeightGrad x") || !sized(info, 1, g.n * g.outH * g.outW * f, &dz, "conv2dWeightGrad dz") ||
+      !sized(info, 2, g.kh * g.kw * g.c * f, &dw, "conv2dWeightGrad dw") || !optF32(info, 3, f, &db, "conv2dWeightGrad db"))
+    return env.Undefined();
+  lw::conv2dWeightGrad(x, dz, dw, db, g, f);
+  return env.Undefined();
+}
+
 // pool2d(x, y, window, kind)
 Napi::Value Pool2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -116,6 +131,7 @@ Napi::Value Pool2dGrad(const Napi::CallbackInfo& info) {
 void registerConvBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("im2col", Napi::Function::New(env, Im2col));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));
+  exports.Set("conv2dWeightGrad", Napi::Function::New(env, Conv2dWeightGrad));
   exports.Set("col2im", Napi::Function::New(env, Col2im));
   exports.Set("pool2d", Napi::Function::New(env, Pool2d));
   exports.Set("pool2dGrad", Napi::Function::New(env, Pool2dGrad));

@@ -82,6 +82,12 @@ long tileRows(long k, long mr) {
 }
 
 thread_local Scratch tlsCols;
+thread_local Scratch tlsProduct;  // one band's cols^T dz in conv2dWeightGrad
+
+/** d[0, len) += s[0, len). */
+inline void addRun(float* __restrict d, const float* __restrict s, long len) {
+  for (long j = 0; j < len; j++) d[j] += s[j];
+}
 
 }  // namespace
 
@@ -100,20 +106,44 @@ void conv2dForward(const float* x, const float* w, long f, const Epilogue& ep, f
   });
 }
 
+// Training: each thread unfolds its share of the bands into L2 and adds cols^T dz of each band into its own partial
+// sums (thread 0 into dw itself), so the [rows, k] column matrix is never written to memory; the partials are then
+// added in thread order.
+void conv2dWeightGrad(const float* x, const float* dz, float* dw, float* db, const Window2D& g, long f) {
+  const long k = g.kh * g.kw * g.c;
+  const long rows = g.n * g.outH * g.outW;
+  const long band = tileRows(k, isa().gemm.mr);
+  const long bands = (rows + band - 1) / band;
+  const long tasks = std::min<long>(ThreadPool::get().size(), bands);
+  std::vector<float> partial(static_cast<size_t>(std::max(0L, tasks - 1) * (k * f + f)));
+  ThreadPool::get().run(static_cast<int>(tasks), [&](int t) {
+    float* acc = t == 0 ? dw : partial.data() + (t - 1) * (k * f + f);
+    float* accb = t == 0 ? db : acc + k * f;
+    std::memset(acc, 0, sizeof(float) * k * f);
+    if (accb) std::memset(accb, 0, sizeof(float) * f);
+    for (long bi = bands * t / tasks; bi < bands * (t + 1) / tasks; bi++) {
+      const long r0 = bi * band, r1 = std::min(rows, r0 + band);
+      float* cols = tlsCols.get((r1 - r0) * k);
+      float* product = tlsProduct.get(k * f);
+      im2colRows(x, cols, g, r0, r1);
+      sgemm(k, f, r1 - r0, cols, 1, k, dz + r0 * f, f, 1, product, f, Epilogue{});
+      addRun(acc, product, k * f);
+      if (accb)
+        for (long r = r0; r < r1; r++) addRun(accb, dz + r * f, f);
+    }
+  });
+  for (long t = 1; t < tasks; t++) {
+    const float* p = partial.data() + (t - 1) * (k * f + f);
+    addRun(dw, p, k * f);
+    if (db) addRun(db, p + k * f, f);
+  }
+}
+
 void im2col(const float* x, float* cols, const Window2D& g) {
   const long perImage = g.outH * g.outW;
   const long k = g.kh * g.kw * g.c;
   forImages(g.n, [&](long b) { im2colRows(x, cols + b * perImage * k, g, b * perImage, (b + 1) * perImage); });
 }
-
-namespace {
-
-/** d[0, len) += s[0, len): one vectorizable run (d and s never overlap: cols and x are distinct buffers). */
-inline void addRun(float* __restrict d, const float* __restrict s, long len) {
-  for (long j = 0; j < len; j++) d[j] += s[j];
-}
-
-}  // namespace
 
 // Mirrors im2col: with dilationW 1 the in-bounds taps of one kernel row are one contiguous run of the input and of
 // the column row, so each (pixel, kernel row) is a single add of (kx1 - kx0) * c floats, not kw adds of c.

@@ -174,6 +174,11 @@ export interface Backend {
    */
   convForward?(x: RawTensor, kernel: RawTensor, bias: RawTensor | null, g: Window2D, activation: ActivationOp, alpha?: number): RawTensor | null;
   /**
+   * Optional: the kernel gradient im2col(x)^T dz as [kh * kw * c, filters] (and the bias gradient, column sums of dz
+   * [n * outH * outW, filters], when wanted) without forming the column matrix; null when it cannot.
+   */
+  convWeightGrad?(x: RawTensor, dz: RawTensor, g: Window2D, filters: number, needsBias: boolean): { dkernel: RawTensor; dbias: RawTensor | null } | null;
+  /**
    * In place, for each pair: target = target * momentum + value * (1 - momentum) in float32 (each product
    * rounded, then the sum), as Keras updates the moving statistics of batch normalization.
    */

@@ -7,6 +7,7 @@ import { alloc } from './native_alloc.js';
 export interface ConvAddon {
   im2col(x: Float32Array, cols: Float32Array, window: Float64Array): void;
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, window: Float64Array, filters: number, act: number, alpha: number): void;
+  conv2dWeightGrad(x: Float32Array, dz: Float32Array, dw: Float32Array, db: Float32Array | null, window: Float64Array, filters: number): void;
   col2im(cols: Float32Array, x: Float32Array, window: Float64Array): void;
   pool2d(x: Float32Array, y: Float32Array, window: Float64Array, kind: number): void;
   pool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, window: Float64Array, kind: number): void;
@@ -29,7 +30,7 @@ function fitsInput(x: RawTensor, g: Window2D): boolean {
   return x.shape.length === 4 && n === g.n && h === g.h && w === g.w && c === g.c;
 }
 
-export function nativeConvKernels(L: ConvAddon, ref: Backend): Pick<Backend, 'im2col' | 'col2im' | 'pool2d' | 'pool2dGrad' | 'convForward'> {
+export function nativeConvKernels(L: ConvAddon, ref: Backend): Pick<Backend, 'im2col' | 'col2im' | 'pool2d' | 'pool2dGrad' | 'convForward' | 'convWeightGrad'> {
   return {
     convForward(x: RawTensor, kernel: RawTensor, bias: RawTensor | null, g: Window2D, activation: ActivationOp, alpha?: number): RawTensor | null {
       const act = ACT[activation];
@@ -41,6 +42,17 @@ export function nativeConvKernels(L: ConvAddon, ref: Backend): Pick<Backend, 'im
       const al = alpha ?? (activation === 'elu' ? 1 : 0.2);
       L.conv2dForward(x.data, kernel.data, bias ? (bias.data as Float32Array) : null, out, windowArray(g), f, act, al);
       return { data: out, shape: [g.n, g.outH, g.outW, f], dtype: 'float32' };
+    },
+    convWeightGrad(x: RawTensor, dz: RawTensor, g: Window2D, filters: number, needsBias: boolean) {
+      if (!isF32(x) || !fitsInput(x, g) || !isF32(dz) || dz.data.length !== g.n * g.outH * g.outW * filters) return null;
+      const k = g.kh * g.kw * g.c;
+      const dw = alloc(k * filters);
+      const db = needsBias ? alloc(filters) : null;
+      L.conv2dWeightGrad(x.data, dz.data, dw, db, windowArray(g), filters);
+      return {
+        dkernel: { data: dw, shape: [k, filters], dtype: 'float32' as const },
+        dbias: db && { data: db, shape: [filters], dtype: 'float32' as const },
+      };
     },
     im2col(x: RawTensor, g: Window2D): RawTensor {
       if (!isF32(x) || !fitsInput(x, g)) return ref.im2col(x, g);

@@ -1,6 +1,8 @@
 // The recorded (training) convolution on backends with a fused convForward: im2col + one fused GEMM forward, and a
 // vjp that takes dx for stride-1 windows as the forward convolution of dz with the flipped kernel, in L2-sized bands
-// (no [rows, kh * kw * c] column gradient, no col2im), and dkernel / dbias (or the fused SGD step) from one denseGrad.
+// (no [rows, kh * kw * c] column gradient, no col2im); with the backend's convWeightGrad the forward and the kernel
+// gradient run in bands too (the column matrix never exists), else dkernel / dbias (or the fused SGD step) come from
+// one denseGrad of the saved columns.
 import type { ActivationOp, Backend, RawTensor, Window2D } from '../backend/backend.js';
 import { APPLIED } from '../autograd/tape.js';
 import { backend } from '../backend/registry.js';
@@ -57,12 +59,16 @@ export const conv2dTrainOp = defineOp<ConvTrainAttrs>({
   forward: (bk, [x, kernel, bias], attrs) => {
     const { g, activation, alpha } = attrs;
     const [kh, kw, c, f] = kernel.shape;
+    const k2d = as2d(kernel, kh * kw * c, f);
+    // Banded forward when the backend can also take the kernel gradient without the columns; else keep them.
+    const banded = bk.convWeightGrad ? bk.convForward?.(x, k2d, bias ?? null, g, activation, alpha) : null;
+    if (banded) return banded;
     attrs.cols = bk.im2col(x, g);
-    const y = bk.matmul(attrs.cols, as2d(kernel, kh * kw * c, f), { bias, activation: activation === 'linear' ? undefined : activation, alpha });
+    const y = bk.matmul(attrs.cols, k2d, { bias, activation: activation === 'linear' ? undefined : activation, alpha });
     return { data: y.data, shape: [g.n, g.outH, g.outW, f], dtype: y.dtype };
   },
   // NOTE: the fused activations' derivatives follow from y alone (as the dense op's), so dz = act'(y) * dy.
-  vjp: (dy, { inputs: [, kernel, bias], output, attrs, needs, sgd }) => {
+  vjp: (dy, { inputs: [x, kernel, bias], output, attrs, needs, sgd }) => {
     const bk = backend();
     const { g, activation, alpha } = attrs;
     const [kh, kw, c, f] = kernel.shape;
@@ -71,6 +77,11 @@ export const conv2dTrainOp = defineOp<ConvTrainAttrs>({
     const dx = needs[0] ? wrap(inputGrad(bk, dz, kernel, g)) : null;
     const needsBias = bias !== undefined && needs[2];
     if (!needs[1] && !needsBias) return [dx, null, null];
+    if (!attrs.cols) {
+      const wg = bk.convWeightGrad!(x, dz, g, f, needsBias);
+      if (wg) return [dx, needs[1] ? wrap({ ...wg.dkernel, shape: kernel.shape }) : null, wg.dbias && wrap(wg.dbias)];
+      attrs.cols = bk.im2col(x, g);
+    }
     const step = sgd && needs[1] && sgd.inputs[1] && (!needsBias || sgd.inputs[2]);
     const k2d = as2d(kernel, kh * kw * c, f);
     const gr = bk.denseGrad(attrs.cols!, k2d, as2d(output, rows, f), as2d(dz, rows, f), {
