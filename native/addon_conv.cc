@@ -62,6 +62,42 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// conv2dForward(x, w, bias | null, y, window, filters, act, alpha)
+Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  lw::Window2D g;
+  if (info.Length() < 8 || !getWindow(info, 4, &g, "conv2dForward window")) return env.Undefined();
+  const long f = num(info, 5);
+  const long act = num(info, 6);
+  if (f < 1) return fail(env, "conv2dForward filters: expected a positive integer"), env.Undefined();
+  if (act < lw::ACT_LINEAR || act >= lw::ACT_SOFTPLUS) return fail(env, "conv2dForward act: expected a fused activation code"), env.Undefined();
+  float *x, *w, *bias, *y;
+  if (!sized(info, 0, inputSize(g), &x, "conv2dForward x") || !sized(info, 1, g.kh * g.kw * g.c * f, &w, "conv2dForward w") ||
+      !optF32(info, 2, f, &bias, "conv2dForward bias") || !sized(info, 3, g.n * g.outH * g.outW * f, &y, "conv2dForward y"))
+    return env.Undefined();
+  lw::Epilogue ep;
+  ep.bias = bias;
+  ep.act = static_cast<int>(act);
+  ep.alpha = static_cast<float>(dnum(info, 7));
+  lw::conv2dForward(x, w, f, ep, y, g);
+  return env.Undefined();
+}
+
+// conv2dWeightGrad(x, dz, dw, db | null, window, filters)
+Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  lw::Window2D g;
+  if (info.Length() < 6 || !getWindow(info, 4, &g, "conv2dWeightGrad window")) return env.Undefined();
+  const long f = num(info, 5);
+  if (f < 1) return fail(env, "conv2dWeightGrad filters: expected a positive integer"), env.Undefined();
+  float *x, *dz, *dw, *db;
+  if (!sized(info, 0, inputSize(g), &x, "conv2dWeightGrad x") || !sized(info, 1, g.n * g.outH * g.outW * f, &dz, "conv2dWeightGrad dz") ||
+      !sized(info, 2, g.kh * g.kw * g.c * f, &dw, "conv2dWeightGrad dw") || !optF32(info, 3, f, &db, "conv2dWeightGrad db"))
+    return env.Undefined();
+  lw::conv2dWeightGrad(x, dz, dw, db, g, f);
+  return env.Undefined();
+}
+
 // pool2d(x, y, window, kind)
 Napi::Value Pool2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -94,6 +130,8 @@ Napi::Value Pool2dGrad(const Napi::CallbackInfo& info) {
 
 void registerConvBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("im2col", Napi::Function::New(env, Im2col));
+  exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));
+  exports.Set("conv2dWeightGrad", Napi::Function::New(env, Conv2dWeightGrad));
   exports.Set("col2im", Napi::Function::New(env, Col2im));
   exports.Set("pool2d", Napi::Function::New(env, Pool2d));
   exports.Set("pool2dGrad", Napi::Function::New(env, Pool2dGrad));

@@ -7,7 +7,9 @@
 #include <cstring>
 #include <vector>
 
+#include "gemm.h"
 #include "isa.h"
+#include "scratch.h"
 #include "threadpool.h"
 
 namespace lw {
@@ -34,48 +36,114 @@ void forImages(long n, F fn) {
   });
 }
 
-}  // namespace
-
-void im2col(const float* x, float* cols, const Window2D& g) {
-  const long k = g.kh * g.kw * g.c;
-  const long c = g.c;
-  forImages(g.n, [&](long b) {
-    for (long oy = 0; oy < g.outH; oy++) {
-      long ky0, ky1;
-      validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
-      for (long ox = 0; ox < g.outW; ox++) {
-        long kx0, kx1;
-        validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
-        float* row = cols + ((b * g.outH + oy) * g.outW + ox) * k;
-        for (long ky = 0; ky < g.kh; ky++) {
-          float* dst = row + ky * g.kw * c;
-          if (ky < ky0 || ky >= ky1) {  // a kernel row outside the image: padding
-            std::memset(dst, 0, sizeof(float) * g.kw * c);
-            continue;
-          }
-          const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-          const float* src = x + ((b * g.h + iy) * g.w + ox * g.strideW - g.padLeft) * c;
-          if (kx0 > 0) std::memset(dst, 0, sizeof(float) * kx0 * c);
-          if (g.dilationW == 1) {  // the taps of one kernel row are one contiguous run of the input
-            std::memcpy(dst + kx0 * c, src + kx0 * c, sizeof(float) * (kx1 - kx0) * c);
-          } else {
-            for (long kx = kx0; kx < kx1; kx++) std::memcpy(dst + kx * c, src + kx * g.dilationW * c, sizeof(float) * c);
-          }
-          if (kx1 < g.kw) std::memset(dst + kx1 * c, 0, sizeof(float) * (g.kw - kx1) * c);
-        }
-      }
-    }
-  });
+/** d[0, len) = s[0, len): short runs (a few channels) as a loop, not a library call. */
+inline void copyRun(float* __restrict d, const float* __restrict s, long len) {
+  if (len > 16) {
+    std::memcpy(d, s, sizeof(float) * len);
+    return;
+  }
+  for (long j = 0; j < len; j++) d[j] = s[j];
 }
 
-namespace {
+/** Unfolds output pixels [r0, r1) of the whole batch (rows of the full im2col) into cols, row r at cols[r - r0]. */
+void im2colRows(const float* x, float* cols, const Window2D& g, long r0, long r1) {
+  const long k = g.kh * g.kw * g.c;
+  const long c = g.c;
+  const long perImage = g.outH * g.outW;
+  for (long r = r0; r < r1; r++) {
+    const long b = r / perImage, oy = r % perImage / g.outW, ox = r % g.outW;
+    long ky0, ky1, kx0, kx1;
+    validTaps(oy, g.strideH, g.padTop, g.dilationH, g.kh, g.h, &ky0, &ky1);
+    validTaps(ox, g.strideW, g.padLeft, g.dilationW, g.kw, g.w, &kx0, &kx1);
+    float* row = cols + (r - r0) * k;
+    for (long ky = 0; ky < g.kh; ky++) {
+      float* dst = row + ky * g.kw * c;
+      if (ky < ky0 || ky >= ky1) {  // a kernel row outside the image: padding
+        std::memset(dst, 0, sizeof(float) * g.kw * c);
+        continue;
+      }
+      const long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+      const float* src = x + ((b * g.h + iy) * g.w + ox * g.strideW - g.padLeft) * c;
+      if (kx0 > 0) std::memset(dst, 0, sizeof(float) * kx0 * c);
+      if (g.dilationW == 1) {  // the taps of one kernel row are one contiguous run of the input
+        copyRun(dst + kx0 * c, src + kx0 * c, (kx1 - kx0) * c);
+      } else {
+        for (long kx = kx0; kx < kx1; kx++) copyRun(dst + kx * c, src + kx * g.dilationW * c, c);
+      }
+      if (kx1 < g.kw) std::memset(dst + kx1 * c, 0, sizeof(float) * (g.kw - kx1) * c);
+    }
+  }
+}
 
-/** d[0, len) += s[0, len): one vectorizable run (d and s never overlap: cols and x are distinct buffers). */
+/** Output rows per task of conv2dForward: its columns (rows x k floats) stay in L2 between im2col and the GEMM. */
+long tileRows(long k, long mr) {
+  const long rows = std::max(mr, (1L << 15) / std::max(1L, k) / mr * mr);  // ~128 KB of columns
+  return std::min(rows, 64 * mr);
+}
+
+thread_local Scratch tlsCols;
+thread_local Scratch tlsProduct;  // one band's cols^T dz in conv2dWeightGrad
+
+/** d[0, len) += s[0, len). */
 inline void addRun(float* __restrict d, const float* __restrict s, long len) {
   for (long j = 0; j < len; j++) d[j] += s[j];
 }
 
 }  // namespace
+
+// Inference: each task unfolds a band of output rows into a per-thread buffer and multiplies it at once, writing its
+// slice of y; the full columns never exist and the GEMM (serial inside the task) reads them hot from L2.
+void conv2dForward(const float* x, const float* w, long f, const Epilogue& ep, float* y, const Window2D& g) {
+  const long k = g.kh * g.kw * g.c;
+  const long rows = g.n * g.outH * g.outW;
+  const long band = std::max(tileRows(k, isa().gemm.mr), (rows + 4095) / 4096);  // the pool takes < 2^16 tasks
+  const long tasks = (rows + band - 1) / band;
+  ThreadPool::get().run(static_cast<int>(tasks), [&](int t) {
+    const long r0 = t * band, r1 = std::min(rows, r0 + band);
+    float* cols = tlsCols.get((r1 - r0) * k);
+    im2colRows(x, cols, g, r0, r1);
+    sgemm(r1 - r0, f, k, cols, k, 1, w, f, 1, y + r0 * f, f, ep);
+  });
+}
+
+// Training: each thread unfolds its share of the bands into L2 and adds cols^T dz of each band into its own partial
+// sums (thread 0 into dw itself), so the [rows, k] column matrix is never written to memory; the partials are then
+// added in thread order.
+void conv2dWeightGrad(const float* x, const float* dz, float* dw, float* db, const Window2D& g, long f) {
+  const long k = g.kh * g.kw * g.c;
+  const long rows = g.n * g.outH * g.outW;
+  const long band = tileRows(k, isa().gemm.mr);
+  const long bands = (rows + band - 1) / band;
+  const long tasks = std::min<long>(ThreadPool::get().size(), bands);
+  std::vector<float> partial(static_cast<size_t>(std::max(0L, tasks - 1) * (k * f + f)));
+  ThreadPool::get().run(static_cast<int>(tasks), [&](int t) {
+    float* acc = t == 0 ? dw : partial.data() + (t - 1) * (k * f + f);
+    float* accb = t == 0 ? db : acc + k * f;
+    std::memset(acc, 0, sizeof(float) * k * f);
+    if (accb) std::memset(accb, 0, sizeof(float) * f);
+    for (long bi = bands * t / tasks; bi < bands * (t + 1) / tasks; bi++) {
+      const long r0 = bi * band, r1 = std::min(rows, r0 + band);
+      float* cols = tlsCols.get((r1 - r0) * k);
+      float* product = tlsProduct.get(k * f);
+      im2colRows(x, cols, g, r0, r1);
+      sgemm(k, f, r1 - r0, cols, 1, k, dz + r0 * f, f, 1, product, f, Epilogue{});
+      addRun(acc, product, k * f);
+      if (accb)
+        for (long r = r0; r < r1; r++) addRun(accb, dz + r * f, f);
+    }
+  });
+  for (long t = 1; t < tasks; t++) {
+    const float* p = partial.data() + (t - 1) * (k * f + f);
+    addRun(dw, p, k * f);
+    if (db) addRun(db, p + k * f, f);
+  }
+}
+
+void im2col(const float* x, float* cols, const Window2D& g) {
+  const long perImage = g.outH * g.outW;
+  const long k = g.kh * g.kw * g.c;
+  forImages(g.n, [&](long b) { im2colRows(x, cols + b * perImage * k, g, b * perImage, (b + 1) * perImage); });
+}
 
 // Mirrors im2col: with dilationW 1 the in-bounds taps of one kernel row are one contiguous run of the input and of
 // the column row, so each (pixel, kernel row) is a single add of (kx1 - kx0) * c floats, not kw adds of c.

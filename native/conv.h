@@ -1,5 +1,6 @@
 // Convolution lowering and pooling over channels-last windows (ISA-neutral drivers, threaded over images).
 #pragma once
+#include "ops.h"
 
 namespace lw {
 
@@ -10,6 +11,13 @@ struct Window2D {
 
 /** cols[n * outH * outW, kh * kw * c] = the windows of x (zeros where they leave the input). */
 void im2col(const float* x, float* cols, const Window2D& g);
+/**
+ * y[n * outH * outW, f] = act(im2col(x) w + bias) (ep: bias and activation, no SGD), w [kh * kw * c, f]: the
+ * inference convolution in bands of rows, never forming the whole column matrix.
+ */
+void conv2dForward(const float* x, const float* w, long f, const Epilogue& ep, float* y, const Window2D& g);
+/** dw [kh * kw * c, f] = im2col(x)^T dz and db [f] = column sums of dz (db may be null), dz [n * outH * outW, f]. */
+void conv2dWeightGrad(const float* x, const float* dz, float* dw, float* db, const Window2D& g, long f);
 /** x[n, h, w, c] = the sum of each column entry into the input position it came from (x is overwritten). */
 void col2im(const float* cols, float* x, const Window2D& g);
 /** y[n, outH, outW, c] = max (kind 0) or mean (kind 1) over the in-bounds positions of each window. */

@@ -168,6 +168,17 @@ export interface Backend {
   /** The vjp of pool2d: dy [n, outH, outW, c] to dx [n, h, w, c] (max: to the first maximum of each window). */
   pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind): RawTensor;
   /**
+   * Optional, inference only: activation(im2col(x) kernel + bias) as [n, outH, outW, filters] for x [n, h, w, c] and
+   * kernel [kh * kw * c, filters], without forming the whole column matrix; null when it cannot (the caller then
+   * lowers through im2col and matmul).
+   */
+  convForward?(x: RawTensor, kernel: RawTensor, bias: RawTensor | null, g: Window2D, activation: ActivationOp, alpha?: number): RawTensor | null;
+  /**
+   * Optional: the kernel gradient im2col(x)^T dz as [kh * kw * c, filters] (and the bias gradient, column sums of dz
+   * [n * outH * outW, filters], when wanted) without forming the column matrix; null when it cannot.
+   */
+  convWeightGrad?(x: RawTensor, dz: RawTensor, g: Window2D, filters: number, needsBias: boolean): { dkernel: RawTensor; dbias: RawTensor | null } | null;
+  /**
    * In place, for each pair: target = target * momentum + value * (1 - momentum) in float32 (each product
    * rounded, then the sum), as Keras updates the moving statistics of batch normalization.
    */

@@ -3,18 +3,14 @@ import type { Backend } from './backend.js';
 import { makeKernelBackend, type KernelAddon } from './kernel_backend.js';
 import { registerBackendInfo, registerCandidate } from './registry.js';
 import { alloc, recycle } from './native_alloc.js';
-import { nativeConvKernels } from './native_conv.js';
+import { nativeConvKernels, type ConvAddon } from './native_conv.js';
 import { loadAddon } from './native_load.js';
 import { referenceBackend as ref } from './reference/index.js';
 
 export { setPoisonOutputs } from './native_alloc.js';
 
 /** The functions exported by native/addon.cc: the kernels, and the instruction-set dispatch. */
-interface Addon extends KernelAddon {
-  im2col(x: Float32Array, cols: Float32Array, window: Float64Array): void;
-  col2im(cols: Float32Array, x: Float32Array, window: Float64Array): void;
-  pool2d(x: Float32Array, y: Float32Array, window: Float64Array, kind: number): void;
-  pool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, window: Float64Array, kind: number): void;
+interface Addon extends KernelAddon, ConvAddon {
   /** The active instruction-set path; setIsa switches it (throws naming the CPU's features if unsupported). */
   isa(): string;
   setIsa(name: string): void;

@@ -9,6 +9,7 @@ import { castTo, concat, reshape, transpose } from './layout.js';
 import { add } from './arithmetic.js';
 import { dense, matmul } from './linalg.js';
 import { applyActivation } from './activation.js';
+import { conv2dTrainOp } from './conv_train.js';
 import { transposedWindow, windowOf, type WindowSpec } from './conv_geometry.js';
 
 // NOTE: im2col and col2im are each other's adjoints, so each one's vjp is the other.
@@ -64,6 +65,14 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, options: 
     throw new Error(`conv2d: a ${kh}x${kw} window (dilation ${options.dilation.join('x')}) does not fit an input of shape ${formatShape(x.shape)} with '${options.padding}' padding`);
   }
   const activation = options.activation ?? 'linear';
+  if (groups === 1 && !isRecording()) {
+    const fused = convForwardOp(bias ? [castTo(x, kernel.dtype), kernel, bias] : [castTo(x, kernel.dtype), kernel], { g, activation, alpha: options.alpha });
+    if (fused) return fused;
+  }
+  if (groups === 1 && isRecording() && backend().convForward) {
+    const inputs = bias ? [castTo(x, kernel.dtype), kernel, bias] : [castTo(x, kernel.dtype), kernel];
+    return conv2dTrainOp(inputs, { g, activation, alpha: options.alpha });
+  }
   const perImage = g.outH * g.outW * kh * kw * cg * groups;
   if (groups === 1 && !isRecording() && g.n > 1 && g.n * perImage > CHUNK_FLOATS) {
     return inChunks(castTo(x, kernel.dtype), Math.max(1, Math.floor(CHUNK_FLOATS / perImage)), (xb) =>
@@ -85,6 +94,18 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, options: 
     y = activation === 'linear' ? biased : applyActivation(activation, biased, options.alpha);
   }
   return reshape(y, [g.n, g.outH, g.outW, f]);
+}
+
+interface ConvForwardAttrs { g: Window2D; activation: ActivationOp; alpha?: number }
+
+/** Inference only (no vjp): the backend's fused convolution, or null when it has none for these operands. */
+function convForwardOp(inputs: Tensor[], attrs: ConvForwardAttrs): Tensor | null {
+  const bk = backend();
+  if (!bk.convForward) return null;
+  const [x, kernel, bias] = inputs;
+  const [kh, kw, cg, f] = kernel.shape;
+  const raw = bk.convForward(x, { data: kernel.data, shape: [kh * kw * cg, f], dtype: kernel.dtype }, bias ?? null, attrs.g, attrs.activation, attrs.alpha);
+  return raw ? new Tensor(raw.data, raw.shape, raw.dtype) : null;
 }
 
 /** Unfolded windows per inference chunk (8 MB of float32): the columns stay in cache and their buffer is reused. */

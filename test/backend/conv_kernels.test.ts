@@ -59,6 +59,43 @@ it('im2col, col2im, pool2d and pool2dGrad equal the reference', () => {
   }
 });
 
+it('the fused inference convolution equals im2col + matmul of the reference (bands across images, odd sizes)', () => {
+  const was = setPoisonOutputs(true);
+  try {
+    const cases: [number[], [number, number], [number, number], Padding, number][] = [
+      ...WINDOWS.map(([shape, kernel, strides, dilation, padding], i): [number[], [number, number], [number, number], Padding, number] => {
+        void strides;
+        return [shape, kernel, dilation, padding, [1, 5, 17, 33][i % 4]];
+      }),
+      [[5, 13, 11, 7], [3, 3], [1, 1], 'same', 64], // several bands of rows, each crossing image boundaries
+      [[1, 28, 28, 1], [3, 3], [1, 1], 'same', 32],
+      [[3, 14, 14, 32], [3, 3], [1, 1], 'same', 64],
+    ];
+    const acts = ['relu', 'linear', 'elu', 'leakyRelu', 'sigmoid', 'tanh', 'relu6', 'selu'] as const;
+    cases.forEach(([shape, kernel, dilation, padding, f], i) => {
+      for (const strides of [[1, 1], [2, 2], [2, 1]] as [number, number][]) {
+        if (strides[0] > 1 && (dilation[0] > 1 || dilation[1] > 1)) continue;
+        const g = windowOf(shape, { kernel, strides, dilation, padding });
+        const k = g.kh * g.kw * g.c;
+        const x = rand(shape, 30 + i);
+        const w = rand([k, f], 40 + i);
+        const bias = i % 3 === 2 ? null : rand([f], 50 + i);
+        const activation = acts[i % acts.length];
+        const y = native!.convForward!(x, w, bias, g, activation);
+        const want = ref.matmul(ref.im2col(x, g), w, { bias: bias ?? undefined, activation });
+        assert.ok(y, `case ${i}: the native backend took the fused path`);
+        assert.deepEqual(y.shape, [g.n, g.outH, g.outW, f]);
+        assertClose(y.data, want.data, 1e-5, 1e-5, `case ${i} (${shape.join('x')}, k ${kernel.join('x')}, s ${strides.join('x')}, d ${dilation.join('x')}, ${padding}, f ${f}, ${activation})`);
+      }
+    });
+    // no fused epilogue for softplus, nor float64: the caller lowers through im2col and matmul
+    const g = windowOf([1, 4, 4, 2], { kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'same' });
+    assert.equal(native!.convForward!(rand([1, 4, 4, 2], 1), rand([18, 3], 2), null, g, 'softplus'), null);
+  } finally {
+    setPoisonOutputs(was);
+  }
+});
+
 it('max pooling ties go to the first tap, NaN propagates and routes its gradient like the reference', () => {
   // 2x2 windows over 20 channels: ties (all equal), a NaN at tap 2 of some channels, -Infinity, one clear maximum
   const x = rand([1, 2, 2, 20], 7);

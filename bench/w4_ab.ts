@@ -1,0 +1,45 @@
+// W4 paired A/B of a backend switch in one process: `node build/bench/w4_ab.js [rounds] [what]` alternates the
+// backend with and without an optional kernel (what: a Backend method name, default convForward) over W4's predict
+// (batch 1024) and training step (batch 32), and prints each round's ratio (A/B time, > 1: B faster) and the median.
+import { backend } from '../src/backend/registry.js';
+import { nativeInfo } from '../src/backend/native.js';
+import { makeDataset } from './common.js';
+import { buildW4Sequential } from './w4.js';
+
+const rounds = Number(process.argv[2] ?? 7);
+const what = process.argv[3] ?? 'convForward';
+const b = backend() as unknown as Record<string, unknown>;
+const saved = b[what];
+const set = (on: boolean): void => {
+  if (on) b[what] = saved;
+  else delete b[what];
+};
+
+const { model, next, px } = buildW4Sequential(makeDataset());
+const timeIt = (on: boolean, f: () => void, reps: number): number => {
+  set(on);
+  f();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) f();
+  return (performance.now() - t0) / reps;
+};
+const median = (v: number[]): number => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+
+console.log(`ISA ${nativeInfo()?.isa ?? '-'}, threads ${nativeInfo()?.threads ?? '-'}, A = without ${what}, B = with`);
+for (const [name, f, reps] of [
+  ['predict 1024', () => model.predictOnBatch(px), 3],
+  ['train step 32', () => { const s = next(); model.trainOnBatch(s.x, s.y); }, 30],
+] as const) {
+  const ratios: number[] = [];
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = timeIt(false, f, reps);
+    const bb = timeIt(true, f, reps);
+    ta.push(a);
+    tb.push(bb);
+    ratios.push(a / bb);
+  }
+  console.log(`${name}: A ${median(ta).toFixed(2)} ms, B ${median(tb).toFixed(2)} ms, ratio median ${median(ratios).toFixed(3)} [${ratios.map((x) => x.toFixed(2)).join(' ')}]`);
+}
+set(true);
