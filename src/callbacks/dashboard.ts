@@ -160,7 +160,7 @@ export class Dashboard extends Callback {
   override onBatchBegin(_batch: number, logs: Logs = {}): void {
     this.batchSize = logs.size ?? 0;
     const n = this.options.everyNSteps!;
-    this.due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0) && this.withinBudget(performance.now());
+    this.due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0) && this.withinBudget();
     // The report rides on the step about to run (its own forward outputs and gradients) when it can.
     const model = this.model;
     if (this.due && !this.options.data && model && model.stepTap === null && StepReport.supports(model)) {
@@ -197,8 +197,8 @@ export class Dashboard extends Callback {
   }
 
   /** Whether one more report (as long as the last) keeps the reports within maxOverhead of the run's time so far. */
-  private withinBudget(now: number): boolean {
-    return this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (now - this.t0);
+  private withinBudget(): boolean {
+    return this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (performance.now() - this.t0);
   }
 
   /** The step report set for this step, taken back from the model (a step that did not run it leaves it there). */
