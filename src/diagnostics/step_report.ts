@@ -1,7 +1,7 @@
 // StepReport: a gradient report read from a training step itself (model.stepTap), so it costs no pass of its own.
 import type { Model } from '../models/functional.js';
 import type { NodeObserver } from '../models/graph.js';
-import type { StepTap, TappedStep } from '../models/training.js';
+import type { StepTap, TappedStep } from '../models/step_tap.js';
 import { LayerRecorder } from './forward.js';
 import { summarizePass, type GradientReport, type GradientReportOptions } from './report.js';
 

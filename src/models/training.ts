@@ -15,7 +15,8 @@ import type { Model } from './functional.js';
 import { numSamples, sampleWeights, toTensorList, type ModelData } from './data.js';
 import type { Callback } from '../callbacks/callback.js';
 import type { Dataset } from '../data/dataset.js';
-import { observingGraphs, type NodeObserver } from './graph.js';
+import { observingGraphs } from './graph.js';
+import type { StepTap } from './step_tap.js';
 import type { Element } from '../data/structure.js';
 
 /** A stream of batches fit/evaluate/predict accept instead of tensors: a Dataset or an async iterable of [x, y] batches. */
@@ -291,27 +292,6 @@ function record(c: CompiledState, t: Trackers, ys: Tensor[], preds: Tensor[], sw
  * @internal
  */
 export const fusedSgd = { enabled: envVar('LAYERWISE_FUSED_SGD') !== '0' };
-
-/** What a StepTap is handed after backward, before the update. */
-export interface TappedStep {
-  xs: Tensor[];
-  ys: Tensor[];
-  loss: Tensor;
-  /** The compiled variables and their gradients (the step's own: read them now, they are recycled after the step). */
-  vars: readonly Variable[];
-  grads: readonly Tensor[];
-}
-
-/**
- * A look inside one training step, so a callback (Dashboard's health reports) needs no pass of its own: set
- * `model.stepTap` before a step; the step takes it (and clears it), runs its forward under `observe` (see
- * graph.observingGraphs) and calls `gradients` between backward and the update. That step applies its optimizer
- * unfused (the same weights as the fused path). @internal
- */
-export interface StepTap {
-  observe: NodeObserver;
-  gradients(step: TappedStep): void;
-}
 
 /** One gradient step: forward in training mode, loss, gradients over the compiled variables, update, constraints. */
 export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor | null, trackers: Trackers): void {
