@@ -16,7 +16,6 @@ import { numSamples, sampleWeights, toTensorList, type ModelData } from './data.
 import type { Callback } from '../callbacks/callback.js';
 import type { Dataset } from '../data/dataset.js';
 import { observingGraphs } from './graph.js';
-import type { StepTap } from './step_tap.js';
 import type { Element } from '../data/structure.js';
 
 /** A stream of batches fit/evaluate/predict accept instead of tensors: a Dataset or an async iterable of [x, y] batches. */
