@@ -1,7 +1,8 @@
 // Dashboard overhead: W1 and W3 trained by fit with and without callbacks.Dashboard (default settings), paired per round.
-// `npm run bench` runs it after the peers (skip: `--no-dashboard`); alone: `npm run build:test && node build/bench/dashboard.js [rounds] [--empty]`
-// (--empty adds a fit with an empty callback to each round: what attaching any callback costs).
+// `npm run bench` runs it after the peers (skip: `--no-dashboard`); alone: `npm run build:test && node build/bench/dashboard.js [rounds] [--empty] [--only=W1]`
+// (--empty adds a fit with an empty callback to each round: what attaching any callback costs; --only: those workloads).
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
@@ -26,6 +27,11 @@ export interface DashboardOverhead {
   changeIqr: [number, number];
   /** The same, on the process's CPU time per fit (user + system; less sensitive to other processes on a shared machine). */
   cpuChange: number;
+  /**
+   * The same on the main thread's own time on a CPU (Linux /proc schedstat, ns; null elsewhere): no GC helper or
+   * kernel worker threads, and no time waiting for a CPU, so the least disturbed by a loaded machine.
+   */
+  mainCpuChange: number | null;
   /** Per round: [without, with] samples/s. */
   rounds: Array<[number, number]>;
   /** Median garbage-collection time per fit (ms) without and with the Dashboard (an indirect cost). */
@@ -66,14 +72,15 @@ class TimedDashboard extends callbacks.Dashboard {
 
   override onBatchEnd(batch: number, logs?: callbacks.Logs): void | Promise<void> {
     const t = performance.now();
-    const done = (): void => {
-      const dt = performance.now() - t;
-      this.ms += dt;
-      this.batches.push(this.begin + dt);
-    };
     const r = super.onBatchEnd(batch, logs);
-    if (r) return r.then(done);
-    done();
+    if (r) return r.then(() => this.batchDone(t));
+    this.batchDone(t);
+  }
+
+  private batchDone(t: number): void {
+    const dt = performance.now() - t;
+    this.ms += dt;
+    this.batches.push(this.begin + dt);
   }
 
   override onEpochEnd(epoch: number, logs?: callbacks.Logs): void {
@@ -100,20 +107,31 @@ const gcObserver = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcMs += e.duration;
 });
 
-interface FitTime { sps: number; ms: number; cpuMs: number; gcMs: number }
+interface FitTime { sps: number; ms: number; cpuMs: number; mainCpuMs: number | null; gcMs: number }
+
+/** The main thread's time on a CPU so far (ms), from /proc/self/task/<pid>/schedstat; null where there is none. */
+function mainThreadCpuMs(): number | null {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
+}
 
 async function timedFit(d: Dataset, model: ReturnType<typeof buildSequential>['model'], n: number, cbs: callbacks.Callback[]): Promise<FitTime> {
   const x = new Tensor(d.x.subarray(0, n * N_FEATURES), [n, N_FEATURES], 'float32');
   const y = new Tensor(d.y.subarray(0, n), [n], 'int32');
   gcMs = 0;
   const c = process.cpuUsage();
+  const main = mainThreadCpuMs();
   const t = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0, callbacks: cbs });
   const ms = performance.now() - t;
+  const mainEnd = mainThreadCpuMs();
   const cpu = process.cpuUsage(c);
   // GC entries are delivered asynchronously: let them arrive before reading the sum.
   await new Promise((r) => setTimeout(r, 0));
-  return { sps: (n * 1000) / ms, ms, cpuMs: (cpu.user + cpu.system) / 1000, gcMs };
+  return { sps: (n * 1000) / ms, ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: main === null || mainEnd === null ? null : mainEnd - main, gcMs };
 }
 
 /** BENCH_DASHBOARD_OPTIONS (JSON) overrides the Dashboard's defaults, to see what each part costs (e.g. '{"everyNSteps":0}'). */
@@ -169,6 +187,7 @@ export async function dashboardBench(rounds = 9, workloads: WorkloadName[] = ['W
         plain: median(plain.map((p) => p.sps))!, dashboard: median(dashed.map((p) => p.sps))!,
         change: median(change)!, changeRange: [Math.min(...change), Math.max(...change)], changeIqr: [quantile(change, 0.25), quantile(change, 0.75)],
         cpuChange: median(plain.map((p, i) => p.cpuMs / dashed[i].cpuMs - 1))!,
+        mainCpuChange: plain.every((p, i) => p.mainCpuMs && dashed[i].mainCpuMs) ? median(plain.map((p, i) => p.mainCpuMs! / dashed[i].mainCpuMs! - 1))! : null,
         rounds: plain.map((p, i) => [p.sps, dashed[i].sps]),
         gcMs: [median(plain.map((p) => p.gcMs))!, median(dashed.map((p) => p.gcMs))!],
         healthReports: end?.healthReports ?? 0, healthMs: end?.healthMs ?? 0, hookShare: median(shares)!, batchHookUs, stepMs,
@@ -188,12 +207,12 @@ export function dashboardMarkdown(rows: DashboardOverhead[], cpu: string): strin
   const pct = (v: number, d = 1): string => `${(v * 100).toFixed(d)}%`;
   const lines = [
     `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, ${rows[0]?.rounds.length ?? 0} paired rounds in alternating order, backend ${getBackend()}, ${cpu})`, '',
-    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change (range; quartiles) | on CPU time | time in Dashboard hooks | health reports (ms) | median batch hook / step | GC ms per fit without / with | load avg |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change (range; quartiles) | on CPU time | on main-thread CPU time | time in Dashboard hooks | health reports (ms) | median batch hook / step | GC ms per fit without / with | load avg |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${pct(r.change)} (${pct(r.changeRange[0])} to ${pct(r.changeRange[1])}; ${pct(r.changeIqr[0])} to ${pct(r.changeIqr[1])}) | ` +
-      `${pct(r.cpuChange)} | ${pct(r.hookShare, 2)} | ${r.healthReports} (${r.healthMs.toFixed(0)}) | ${r.batchHookUs.toFixed(1)} us / ${r.stepMs.toFixed(2)} ms | ` +
+      `${pct(r.cpuChange)} | ${r.mainCpuChange === null ? 'n/a' : pct(r.mainCpuChange)} | ${pct(r.hookShare, 2)} | ${r.healthReports} (${r.healthMs.toFixed(0)}) | ${r.batchHookUs.toFixed(1)} us / ${r.stepMs.toFixed(2)} ms | ` +
       `${r.gcMs[0].toFixed(0)} / ${r.gcMs[1].toFixed(0)} | ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)} |`);
   }
   const empty = rows.filter((r) => r.emptyChange !== undefined);
@@ -208,7 +227,8 @@ async function cpuModel(): Promise<string> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const args = process.argv.slice(2);
   const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 9);
-  const rows = await dashboardBench(rounds, ['W1', 'W3'], makeDataset(), { empty: args.includes('--empty') });
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as WorkloadName[] | undefined;
+  const rows = await dashboardBench(rounds, only ?? ['W1', 'W3'], makeDataset(), { empty: args.includes('--empty') });
   const md = dashboardMarkdown(rows, await cpuModel());
   console.log(md);
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');

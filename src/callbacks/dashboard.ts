@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { Callback, type Logs } from './callback.js';
 import type { ModelData } from '../models/data.js';
-import { gradientReport, type LayerTensors } from '../diagnostics/report.js';
+import { gradientReport, type GradientReport, type LayerTensors } from '../diagnostics/report.js';
+import { StepReport } from '../diagnostics/step_report.js';
 import { summaryOf } from '../models/summary.js';
 import { leafLayers } from '../diagnostics/forward.js';
 import {
@@ -29,7 +30,7 @@ export interface DashboardOptions {
   maxOverhead?: number;
   /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). Each tensor contributes at most 8192 evenly strided values. */
   histogramBins?: number;
-  /** A fixed probe batch `[x, y]` for health reports (default: the batch fit trained on last). */
+  /** A fixed probe batch `[x, y]` for health reports, each then a pass of its own in inference mode after its step (default: the step's batch). */
   data?: [ModelData, ModelData];
   /**
    * Longest time batch lines wait in memory before they are written (default 500 ms; 0 = every batch). The
@@ -51,7 +52,8 @@ interface BoardHandle {
 /**
  * Watch training: appends every batch's and epoch's logs, the learning rate and samples/s, and every
  * `everyNSteps` steps each layer's gradient and weight norms, activation mean/std, dead and saturated
- * fractions, histograms and health warnings (diagnostics.gradientReport) to `<logDir>/<run>/events.jsonl`,
+ * fractions, histograms and health warnings (diagnostics.gradientReport's figures, read from the training step
+ * itself) to `<logDir>/<run>/events.jsonl`,
  * one JSON object per line. With `port`, the board is served live while the process runs; later,
  * `npx layerwise board <logDir>` shows every run in the folder.
  * @example await model.fit(x, y, { callbacks: [new callbacks.Dashboard({ logDir: 'runs', port: 6006 })] });
@@ -83,6 +85,10 @@ export class Dashboard extends Callback {
   private lastHealthMs = 0;
   private healthReports = 0;
   private healthOff = false;
+  /** Whether this step's health report is due (decided at batch begin), and the step report it rides on. */
+  private due = false;
+  private tapped: StepReport | null = null;
+  private readonly hists = new Map<string, { weights: Histogram; activations: Histogram; gradients: Histogram }>();
 
   constructor(options: DashboardOptions) {
     super();
@@ -116,6 +122,8 @@ export class Dashboard extends Callback {
     this.lastHealthMs = 0;
     this.healthReports = 0;
     this.healthOff = false;
+    this.due = false;
+    this.takeTapped();
     const model = this.model!;
     let summary = '';
     try {
@@ -151,6 +159,14 @@ export class Dashboard extends Callback {
 
   override onBatchBegin(_batch: number, logs: Logs = {}): void {
     this.batchSize = logs.size ?? 0;
+    const n = this.options.everyNSteps!;
+    this.due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0) && this.withinBudget();
+    // The report rides on the step about to run (its own forward outputs and gradients) when it can.
+    const model = this.model;
+    if (this.due && !this.options.data && model && model.stepTap === null && StepReport.supports(model)) {
+      this.tapped = new StepReport(model, { onLayerTensors: this.histogramsOf() });
+      model.stepTap = this.tapped;
+    }
   }
 
   override onBatchEnd(batch: number, logs: Logs = {}): void | Promise<void> {
@@ -170,11 +186,27 @@ export class Dashboard extends Callback {
       lr = this.learningRate();
     }
     w.pushLine(this.lines.line(this.step, this.epoch, batch, now - this.t0, lr, this.sps, logs));
-    const n = this.options.everyNSteps!;
-    const due = n > 0 && !this.healthOff && (this.step === 0 || (this.step + 1) % n === 0)
-      && (this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (now - this.t0));
-    if (due) return this.health(batch).then(() => this.afterBatch(true, performance.now()));
-    this.afterBatch(false, now);
+    if (!this.due) return this.afterBatch(false, now);
+    this.due = false;
+    const tapped = this.takeTapped();
+    if (tapped?.report || tapped?.error) {
+      this.recordHealth(batch, tapped.startedAt, tapped.ms, tapped.report, tapped.error);
+      return this.afterBatch(true, performance.now());
+    }
+    return this.health(batch).then(() => this.afterBatch(true, performance.now()));
+  }
+
+  /** Whether one more report (as long as the last) keeps the reports within maxOverhead of the run's time so far. */
+  private withinBudget(): boolean {
+    return this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (performance.now() - this.t0);
+  }
+
+  /** The step report set for this step, taken back from the model (a step that did not run it leaves it there). */
+  private takeTapped(): StepReport | null {
+    const t = this.tapped;
+    this.tapped = null;
+    if (t && this.model?.stepTap === t) this.model.stepTap = null;
+    return t;
   }
 
   private afterBatch(force: boolean, now: number): void {
@@ -198,6 +230,7 @@ export class Dashboard extends Callback {
   }
 
   override onTrainEnd(): void {
+    this.takeTapped();
     const w = this.writer;
     if (!w) return;
     const t = performance.now() - this.t0;
@@ -224,44 +257,55 @@ export class Dashboard extends Callback {
     }
   }
 
+  /** Histograms of each reported layer's weights, output and gradients, kept by name until the record is written. */
+  private histogramsOf(): ((name: string, t: LayerTensors) => void) | undefined {
+    const bins = this.options.histogramBins!;
+    this.hists.clear();
+    if (bins === 0) return undefined;
+    const hists = this.hists;
+    // Values read in place (read only), not copied by dataSync(): a report stays light on garbage collection.
+    return (name, t) => hists.set(name, {
+      weights: histogram(t.weights.map((x) => x.data), bins),
+      activations: histogram([t.output.data], bins),
+      gradients: histogram(t.gradients.map((x) => x.data), bins),
+    });
+  }
+
+  /** A report by a pass of its own (on the `data` batch, or when no step could carry it): diagnostics.gradientReport. */
   private async health(batch: number): Promise<void> {
     const model = this.model!;
     const probe = this.options.data ?? (model.lastTrainBatch ? [model.lastTrainBatch.xs, model.lastTrainBatch.ys] as [ModelData, ModelData] : undefined);
     if (!probe) return;
     const start = performance.now();
-    const bins = this.options.histogramBins!;
-    const hists = new Map<string, { weights: Histogram; activations: Histogram; gradients: Histogram }>();
-    const onLayerTensors = bins > 0
-      ? (name: string, t: LayerTensors) => {
-        // Values read in place (read only), not copied by dataSync(): a report stays light on garbage collection.
-        hists.set(name, {
-          weights: histogram(t.weights.map((x) => x.data), bins),
-          activations: histogram([t.output.data], bins),
-          gradients: histogram(t.gradients.map((x) => x.data), bins),
-        });
-      }
-      : undefined;
-    let record: HealthRecord;
+    let report: GradientReport | null = null;
+    let error: Error | null = null;
     try {
-      const r = await gradientReport(model, probe[0], probe[1], { onLayerTensors });
-      record = {
-        type: 'health', step: this.step, epoch: this.epoch, batch, t: start - this.t0,
-        ratio: finiteOrNull(r.firstToLastGradientRatio), warnings: r.warnings, ms: 0,
-        layers: r.layers.map((l) => ({
-          name: l.name, className: l.className, activation: l.activation,
-          gradientNorm: finiteOrNull(l.gradientNorm), weightNorm: finiteOrNull(l.weightNorm),
-          activationMean: finiteOrNull(l.activationMean), activationStd: finiteOrNull(l.activationStd),
-          deadFraction: finiteOrNull(l.deadFraction), saturatedFraction: finiteOrNull(l.saturatedFraction),
-          ...(hists.has(l.name) ? { hist: hists.get(l.name)! } : {}),
-        })),
-      };
+      report = await gradientReport(model, probe[0], probe[1], { onLayerTensors: this.histogramsOf() });
     } catch (e) {
+      error = e as Error;
+    }
+    this.recordHealth(batch, start, performance.now() - start, report, error);
+  }
+
+  private recordHealth(batch: number, start: number, ms: number, r: GradientReport | null, error: Error | null): void {
+    if (!r) {
       this.healthOff = true;
-      this.writer!.push({ type: 'note', step: this.step, t: start - this.t0, text: `health reports off: ${(e as Error).message}` });
+      this.writer!.push({ type: 'note', step: this.step, t: start - this.t0, text: `health reports off: ${error?.message}` });
       return;
     }
-    const ms = performance.now() - start;
-    record.ms = ms;
+    const hists = this.hists;
+    const record: HealthRecord = {
+      type: 'health', step: this.step, epoch: this.epoch, batch, t: start - this.t0,
+      ratio: finiteOrNull(r.firstToLastGradientRatio), warnings: r.warnings, ms,
+      layers: r.layers.map((l) => ({
+        name: l.name, className: l.className, activation: l.activation,
+        gradientNorm: finiteOrNull(l.gradientNorm), weightNorm: finiteOrNull(l.weightNorm),
+        activationMean: finiteOrNull(l.activationMean), activationStd: finiteOrNull(l.activationStd),
+        deadFraction: finiteOrNull(l.deadFraction), saturatedFraction: finiteOrNull(l.saturatedFraction),
+        ...(hists.has(l.name) ? { hist: hists.get(l.name)! } : {}),
+      })),
+    };
+    hists.clear();
     this.healthMs += ms;
     this.lastHealthMs = ms;
     this.healthReports++;

@@ -1,12 +1,10 @@
-// A recording forward pass: runs a model's graph node by node (nested models included) and keeps each weighted layer's output.
+// A recording forward pass: watches a model's graph run (nested models included) and keeps each weighted layer's output.
 import type { Tensor } from '../tensor/tensor.js';
-import { isFloat } from '../tensor/dtype.js';
-import { cast } from '../ops/index.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
 import { Model } from '../models/functional.js';
-import { applyLayer } from '../models/graph.js';
+import { observingGraphs, type NodeObserver } from '../models/graph.js';
 import { activationOf, isActivationLayer } from './activation_stats.js';
 
 /** One layer with trainable weights: its latest output and the activation applied to it. */
@@ -18,56 +16,50 @@ export interface RecordedLayer {
 }
 
 /** True for a model whose graph can be walked (not subclassed, graph built). */
-function isGraphModel(layer: Layer): layer is Model {
+export function isGraphModel(layer: Layer): layer is Model {
   return layer instanceof Model && layer.graphInfo !== null && !layer.isSubclassed;
 }
 
 /**
- * Runs `model` on `xs` node by node, descending into nested graph models, and records, in order of
- * first use, every layer with trainable weights and its output. A weightless activation layer that
- * directly follows such a layer (Dense -> Activation('relu')) is folded in: the recorded output and
+ * Records, from the graph nodes a forward pass runs (graph.observingGraphs), in order of first use, every layer
+ * with trainable weights and its latest output, descending into nested graph models. A weightless activation
+ * layer that directly follows such a layer (Dense -> Activation('relu')) is folded in: the recorded output and
  * activation are the activation layer's.
  */
-export function recordingForward(model: Model, xs: Tensor[], training: boolean, records: Map<Layer, RecordedLayer> = new Map()): { outputs: Tensor[]; records: RecordedLayer[] } {
-  const graph = model.graphInfo!;
-  const env = new Map<number, Tensor>();
-  const producer = new Map<number, RecordedLayer>();
-  model.inputs.forEach((t, i) => env.set(t.id, !isFloat(xs[i].dtype) && isFloat(t.dtype) ? cast(xs[i], t.dtype) : xs[i]));
-  for (const node of graph.nodes) {
-    if (node.inputs.length === 0 || node.layer instanceof InputLayer) continue;
-    const args = node.inputs.map((t) => {
-      const v = env.get(t.id);
-      if (!v) throw new Error(`gradientReport: layer "${node.layer.name}": input tensor "${t.name}" was not computed`);
-      return v;
-    });
+export class LayerRecorder {
+  private readonly byLayer = new Map<Layer, RecordedLayer>();
+  /** The record whose output each symbolic tensor holds (by id). */
+  private readonly producer = new Map<number, RecordedLayer>();
+
+  readonly observe: NodeObserver = (node, outs) => {
     const layer = node.layer;
-    const nodeTraining = typeof node.callArgs.training === 'boolean' ? node.callArgs.training : training;
-    const outs = isGraphModel(layer)
-      ? recordingForward(layer, args, nodeTraining, records).outputs
-      : applyLayer(layer, args, { training: nodeTraining });
-    node.outputs.forEach((t, i) => env.set(t.id, outs[i]));
-    if (isGraphModel(layer)) continue;
+    if (layer instanceof InputLayer || isGraphModel(layer)) return;
     if (layer.trainableWeights.length > 0) {
-      let r = records.get(layer);
+      let r = this.byLayer.get(layer);
       if (!r) {
         r = { layer, output: null, activation: activationOf(layer) };
-        records.set(layer, r);
+        this.byLayer.set(layer, r);
       }
       r.output = outs[0];
-      producer.set(node.outputs[0].id, r);
-    } else if (isActivationLayer(layer) && node.inputs.length === 1 && producer.has(node.inputs[0].id)) {
-      const r = producer.get(node.inputs[0].id)!;
+      this.producer.set(node.outputs[0].id, r);
+    } else if (isActivationLayer(layer) && node.inputs.length === 1 && this.producer.has(node.inputs[0].id)) {
+      const r = this.producer.get(node.inputs[0].id)!;
       r.output = outs[0];
       r.activation = activationOf(layer);
-      producer.set(node.outputs[0].id, r);
+      this.producer.set(node.outputs[0].id, r);
     }
+  };
+
+  get records(): RecordedLayer[] {
+    return [...this.byLayer.values()];
   }
-  const outputs = model.outputs.map((t) => {
-    const v = env.get(t.id);
-    if (!v) throw new Error(`gradientReport: output tensor "${t.name}" of ${model.className} "${model.name}" was not computed`);
-    return v;
-  });
-  return { outputs, records: [...records.values()] };
+}
+
+/** Runs `model` (a graph model) on `xs` and records its weighted layers' outputs (see LayerRecorder). */
+export function recordingForward(model: Model, xs: Tensor[], training: boolean): { outputs: Tensor[]; records: RecordedLayer[] } {
+  const recorder = new LayerRecorder();
+  const outputs = observingGraphs(recorder.observe, () => model.callList(xs, { training }));
+  return { outputs, records: recorder.records };
 }
 
 /** Every non-input layer of a model, nested graph models expanded in place (for the SELU checks). */

@@ -135,8 +135,23 @@ export async function gradientReport(model: Model, x: ModelData, y: ModelData, o
     return total;
   }, vars);
 
-  const gradOf = new Map<Variable, Tensor>(vars.map((v, i) => [v, grads[i]]));
-  const layers: LayerHealth[] = noGrad(() => recorded.map((e) => {
+  return summarizePass(model, { records: recorded, vars, grads, xs, loss: value.item(), lossNames }, options);
+}
+
+/** What one forward/backward pass leaves for a report: the recorded layers, the gradients, the inputs and the loss. */
+export interface RecordedPass {
+  records: RecordedLayer[];
+  vars: readonly Variable[];
+  grads: readonly Tensor[];
+  xs: Tensor[];
+  loss: number;
+  lossNames: string[];
+}
+
+/** The report's figures and warnings from one pass (gradientReport's, or a training step's: diagnostics/step_report.ts). */
+export function summarizePass(model: Model, pass: RecordedPass, options: GradientReportOptions = {}): GradientReport {
+  const gradOf = new Map<Variable, Tensor>(pass.vars.map((v, i) => [v, pass.grads[i]]));
+  const layers: LayerHealth[] = noGrad(() => pass.records.map((e) => {
     const ws = normedWeights(e.layer);
     const out = e.output!;
     const gs = ws.map((w) => gradOf.get(w)).filter((g): g is Tensor => g !== undefined);
@@ -152,8 +167,8 @@ export async function gradientReport(model: Model, x: ModelData, y: ModelData, o
     };
   }));
   const ratio = layers.length > 0 ? layers[0].gradientNorm / layers[layers.length - 1].gradientNorm : NaN;
-  const { mean, std } = meanStd(xs);
-  const report: GradientReport = { layers, firstToLastGradientRatio: ratio, loss: value.item(), lossNames, warnings: [], inputMean: mean, inputStd: std };
+  const { mean, std } = meanStd(pass.xs);
+  const report: GradientReport = { layers, firstToLastGradientRatio: ratio, loss: pass.loss, lossNames: pass.lossNames, warnings: [], inputMean: mean, inputStd: std };
   report.warnings = healthWarnings(model, report, options);
   return report;
 }

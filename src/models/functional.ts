@@ -10,6 +10,7 @@ import { functionalConfig, functionalFromConfig } from './config.js';
 import { summaryOf, type SummaryOptions } from './summary.js';
 import * as training from './training.js';
 import { modelIO } from './io.js';
+import type { StepTap } from './step_tap.js';
 import type { CompileArgs, CompiledState, EvaluateArgs, FitArgs, PredictArgs, BatchArgs, ModelData, DataSource } from './training.js';
 import { isStream } from './feeds.js';
 import type { History } from '../callbacks/history.js';
@@ -49,6 +50,8 @@ export class Model extends Layer {
   resumeEpoch: number | null = null;
   /** The batch fit trained on last (read by the GradientHealth callback). @internal */
   lastTrainBatch: { xs: Tensor[]; ys: Tensor[] } | null = null;
+  /** A look inside the next training step (step_tap.ts), taken and cleared by that step. @internal */
+  stepTap: StepTap | null = null;
   protected graph: Graph | null = null;
   protected singleOutput = true;
 

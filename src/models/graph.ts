@@ -68,6 +68,22 @@ export function applySymbolic(layer: Layer, xs: SymbolicTensor[], options: CallO
   return Array.isArray(out) ? out : [out];
 }
 
+/** Sees each graph node's outputs as a graph runs (diagnostics record layer outputs this way). */
+export type NodeObserver = (node: GraphNode, outputs: readonly Tensor[]) => void;
+
+let observer: NodeObserver | null = null;
+
+/** Runs `fn` with `observe` called after every graph node that runs inside it (nested models' nodes included). */
+export function observingGraphs<T>(observe: NodeObserver, fn: () => T): T {
+  const previous = observer;
+  observer = observe;
+  try {
+    return fn();
+  } finally {
+    observer = previous;
+  }
+}
+
 /** Runs a graph on concrete tensors (non-float inputs are cast to their InputLayer's dtype, as Keras does). */
 export function runGraph(
   graph: Graph,
@@ -108,6 +124,7 @@ function runNodes(graph: Graph, from: number, env: Map<number, Tensor>, options:
     const callOptions: CallOptions = { ...options };
     if (typeof node.callArgs.training === 'boolean') callOptions.training = node.callArgs.training;
     const outs = applyLayer(node.layer, args, callOptions);
+    observer?.(node, outs);
     node.outputs.forEach((t, i) => {
       env.set(t.id, outs[i]);
       reuse?.produced(outs[i], outputsAreInternal(node.layer));

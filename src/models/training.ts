@@ -15,6 +15,7 @@ import type { Model } from './functional.js';
 import { numSamples, sampleWeights, toTensorList, type ModelData } from './data.js';
 import type { Callback } from '../callbacks/callback.js';
 import type { Dataset } from '../data/dataset.js';
+import { observingGraphs } from './graph.js';
 import type { Element } from '../data/structure.js';
 
 /** A stream of batches fit/evaluate/predict accept instead of tensors: a Dataset or an async iterable of [x, y] batches. */
@@ -297,19 +298,22 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
   // NOTE: an unbuilt model (deferred Sequential, subclassed) creates its weights on the first call: build before snapshotting.
   if (c.trainable === null) noGrad(() => model.callList(xs, { training: false }));
   const vars = trainableSet(model, c);
+  const tap = model.stepTap;
+  if (tap) model.stepTap = null;
   let preds: Tensor[] = [];
   let parts: Tensor[] = [];
   const forward = (): Tensor => {
-    preds = model.callList(xs, { training: true });
+    preds = tap ? observingGraphs(tap.observe, () => model.callList(xs, { training: true })) : model.callList(xs, { training: true });
     const out = computeLoss(model, c, ys, preds, sw);
     parts = out.parts;
     return out.total;
   };
   // Plain SGD is applied during backward where an op can fuse it (dense: the kernel's gradient is never stored).
   const opt = c.optimizer;
-  const rate = fusedSgd.enabled && vars.length > 0 && opt.completeStep ? opt.fusableSgdRate?.() ?? null : null;
+  const rate = !tap && fusedSgd.enabled && vars.length > 0 && opt.completeStep ? opt.fusableSgdRate?.() ?? null : null;
   if (rate === null || !opt.completeStep) {
     const { value, grads } = valueAndGrads(forward, vars);
+    tap?.gradients({ xs, ys, loss: value, vars, grads });
     if (vars.length > 0) opt.applyGradients(grads.map((g, i) => [g, vars[i]] as [Tensor, Variable]));
     finishStep(model, c, trackers, grads, { value, preds, parts, ys, sw, n: xs[0].shape[0] });
     return;

@@ -13,6 +13,10 @@ import { readRun } from '../../src/board/runlog.js';
 import { Sequential } from '../../src/models/index.js';
 import { Dense } from '../../src/layers/index.js';
 import { randomNormal, tensor } from '../../src/tensor/creation.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { LambdaCallback } from '../../src/callbacks/lambda.js';
+import { cloneModel } from '../../src/models/clone.js';
+import { gradientReport } from '../../src/diagnostics/report.js';
 import { setRandomSeed } from '../../src/random/rng.js';
 import { getBackend } from '../../src/backend/registry.js';
 
@@ -40,7 +44,14 @@ describe('callbacks.Dashboard', () => {
       const m = model();
       const [x, y] = data(60);
       const dash = new Dashboard({ logDir, runName: 'first', everyNSteps: 2, maxOverhead: 1, histogramBins: 8 });
-      const history = await m.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, validationSplit: 0.2, callbacks: [dash] });
+      // The weights each step starts from and its batch, for the separate computation of the last report.
+      let start: Tensor[] = [];
+      let batch: Tensor[] = [];
+      const watch = new LambdaCallback({
+        onBatchBegin: () => { start = m.getWeights(); },
+        onBatchEnd: () => { batch = [...m.lastTrainBatch!.xs, ...m.lastTrainBatch!.ys].map((t) => new Tensor(t.dataSync(), t.shape, t.dtype)); },
+      });
+      const history = await m.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, validationSplit: 0.2, callbacks: [dash, watch] });
       assert.equal(dash.runName, 'first');
       const recs = await records(dash.runDir!);
       const run = recs[0] as RunRecord;
@@ -70,10 +81,28 @@ describe('callbacks.Dashboard', () => {
       // 48 training samples in batches of 10: the last batch (step 9) holds 8.
       assert.equal(hidden.hist!.activations.counts.reduce((a, b) => a + b, 0), 8 * 12, 'one batch of outputs');
       assert.equal(hidden.hist!.gradients.counts.reduce((a, b) => a + b, 0), 6 * 12);
-      // The weight histogram spans the kernel's range.
-      const k = m.layers[0].trainableWeights[0].value.dataSync();
+      // The weight histogram spans the range of the kernel the step started from.
+      const k = start[0].dataSync();
       assert.equal(hidden.hist!.weights.min, Math.min(...k));
       assert.equal(hidden.hist!.weights.max, Math.max(...k));
+      // The report rode on step 9: its figures equal gradientReport({ training: true }) on that step's batch and weights.
+      const copy = cloneModel(m);
+      copy.setWeights(start);
+      copy.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+      const hists: Record<string, HealthRecord['layers'][number]['hist']> = {};
+      const expected = await gradientReport(copy, batch[0], batch[1], {
+        training: true,
+        onLayerTensors: (name, t) => {
+          hists[name] = { weights: histogram(t.weights.map((v) => v.data), 8), activations: histogram([t.output.data], 8), gradients: histogram(t.gradients.map((v) => v.data), 8) };
+        },
+      });
+      assert.equal(h.ratio, expected.firstToLastGradientRatio);
+      assert.deepEqual(h.warnings, expected.warnings);
+      assert.deepEqual(h.layers, expected.layers.map((l) => ({
+        name: l.name, className: l.className, activation: l.activation, gradientNorm: l.gradientNorm, weightNorm: l.weightNorm,
+        activationMean: l.activationMean, activationStd: l.activationStd, deadFraction: l.deadFraction, saturatedFraction: l.saturatedFraction,
+        hist: hists[l.name],
+      })));
       const end = recs[recs.length - 1];
       assert.equal(end.type, 'end');
 
