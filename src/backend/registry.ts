@@ -33,6 +33,11 @@ export function registerBackend(backend: Backend, makeDefault = false): void {
   if (active?.name === backend.name || (makeDefault && envVar('LAYERWISE_BACKEND') !== 'reference')) active = backend;
 }
 
+/** The backend registered under a name (without loading a candidate), or null. */
+export function registeredBackend(name: BackendName): Backend | null {
+  return backends.get(name) ?? null;
+}
+
 function tryLoad(name: BackendName): Backend | null {
   const have = backends.get(name);
   if (have || failures.has(name)) return have ?? null;

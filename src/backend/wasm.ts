@@ -3,13 +3,20 @@
 import type { Backend } from './backend.js';
 import { makeKernelBackend } from './kernel_backend.js';
 import { alloc, recycle } from './native_alloc.js';
-import { onReady, registerBackendInfo, registerCandidate } from './registry.js';
+import { onReady, registerBackendInfo, registerCandidate, registeredBackend } from './registry.js';
 import { makeWasmAddon, type WasmExports } from './wasm_addon.js';
 import { WASM_ST_BASE64 } from './wasm_binary_st.js';
 
 let loaded: { backend: Backend | null; error: string; threads: number } | null = null;
 let compiled: WebAssembly.Module | null = null;
 let isaName = '';
+/** The threaded build (Node or page) once its loader made it the 'wasm' backend. */
+let threaded: { backend: Backend; threads: number; isa: string } | null = null;
+
+/** Called by the threaded builds' loaders (wasm_threads_node.ts, wasm_threads_web.ts) once registered as 'wasm'. */
+export function noteWasmThreads(backend: Backend, threads: number, isa: string): void {
+  threaded = { backend, threads, isa };
+}
 
 function decodeBase64(b64: string): Uint8Array {
   const bin = atob(b64);
@@ -63,8 +70,12 @@ export async function initWasm(): Promise<void> {
   compiled = await WebAssembly.compile(decodeBase64(WASM_ST_BASE64) as Uint8Array<ArrayBuffer>);
 }
 
-/** Threads and instruction set ('simd128') of the wasm kernels, or null when the module cannot load. */
+/**
+ * Threads and instruction set ('simd128') of the wasm kernels (the threaded build's when it is the registered 'wasm'
+ * backend), or null when the module cannot load.
+ */
 export function wasmInfo(): { threads: number; isa: string } | null {
+  if (threaded && registeredBackend('wasm') === threaded.backend) return { threads: threaded.threads, isa: threaded.isa };
   const { backend } = loadWasmBackend();
   return backend && loaded ? { threads: loaded.threads, isa: isaName } : null;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend } from './backend.js';
 import { makeKernelBackend } from './kernel_backend.js';
 import { registerBackend } from './registry.js';
+import { noteWasmThreads } from './wasm.js';
 import { makeWasmAddon, type WasmExports } from './wasm_addon.js';
 import { makeWasmHeap, type WasmHeap } from './wasm_heap.js';
 
@@ -62,6 +63,7 @@ export async function initWasmThreads(): Promise<number> {
   started ??= start();
   const s = await started;
   registerBackend(s.backend);
+  noteWasmThreads(s.backend, s.threads, s.isa);
   return s.threads;
 }
 

@@ -4,7 +4,8 @@
 import type { Backend } from './backend.js';
 import { makeKernelBackend } from './kernel_backend.js';
 import { makeWasmHeap } from './wasm_heap.js';
-import { backend as activeBackend, onReady, registerBackend, registerBackendInfo } from './registry.js';
+import { onReady, registerBackend } from './registry.js';
+import { noteWasmThreads } from './wasm.js';
 import { makeWasmAddon, type WasmExports } from './wasm_addon.js';
 import { MT_WEB_LOADER, MT_WEB_WASM_BASE64, MT_WEB_WORKER } from './wasm_binary_mt_web.js';
 
@@ -64,7 +65,7 @@ export async function initWasmThreads(): Promise<number> {
   started ??= start();
   const s = await started;
   registerBackend(s.backend);
-  registerBackendInfo('wasm', () => ({ isa: s.isa, threads: activeBackend() === s.backend ? s.threads : 1 }));
+  noteWasmThreads(s.backend, s.threads, s.isa);
   return s.threads;
 }
 

@@ -60,11 +60,13 @@ describe('wasm backend, threaded build (pthreads, SharedArrayBuffer)', () => {
     return tb;
   };
   it('uses one thread per core (up to 16), and a process using it still exits on its own', () => {
-    const code = `const { initWasmThreads, getBackend, tensor } = await import('layerwise');
-      const threads = await initWasmThreads(); tensor([[1, 2]]).matmul(tensor([[3], [4]])); console.log(threads, getBackend());`;
+    const code = `const { initWasmThreads, getBackend, tensor, wasmInfo, backendInfo } = await import('layerwise');
+      const threads = await initWasmThreads(); tensor([[1, 2]]).matmul(tensor([[3], [4]]));
+      console.log(threads, getBackend(), wasmInfo().threads, backendInfo().threads);`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LAYERWISE_BACKEND: 'wasm' } });
     assert.equal(r.status, 0, `exit status ${r.status}: ${r.stderr}`);
-    assert.equal(r.stdout.trim(), `${Math.min(cpus().length, 16)} wasm`);
+    const n = Math.min(cpus().length, 16);
+    assert.equal(r.stdout.trim(), `${n} wasm ${n} ${n}`, 'initWasmThreads(), the backend, wasmInfo() and backendInfo() threads');
     assert.equal(threaded().name, 'wasm');
   });
   kernelSuite(threaded);

@@ -29,7 +29,7 @@ test('in Chromium: threaded wasm when cross-origin isolated (kernel suite, fitIn
     const p = await run(`${plain.url}/?mode=plain`);
     assert.equal(p.isolated, false);
     assert.equal(p.supported, false);
-    assert.deepEqual([p.info.backend, p.info.threads, p.threads], ['wasm', 1, 1], JSON.stringify(p.info));
+    assert.deepEqual([p.info.backend, p.info.threads, p.threads, p.wasmInfo.threads], ['wasm', 1, 1, 1], JSON.stringify(p.info));
     assert.deepEqual(p.matmul, [17, 39]);
 
     const r = await run(`${isolated.url}/?mode=isolated`);
@@ -38,6 +38,7 @@ test('in Chromium: threaded wasm when cross-origin isolated (kernel suite, fitIn
     assert.equal(r.info.isa, 'simd128');
     assert.ok(r.info.threads > 1, `backendInfo().threads ${r.info.threads} in an isolated page (navigator.hardwareConcurrency cores)`);
     assert.equal(r.threads, r.info.threads);
+    assert.deepEqual(r.wasmInfo, { threads: r.threads, isa: 'simd128' }, 'wasmInfo() describes the threaded build once it is the wasm backend');
     assert.deepEqual(r.matmul, [17, 39]);
     const failed = (r.kernels.outcomes as { name: string; ok: boolean; error?: string }[]).filter((o) => !o.ok);
     assert.deepEqual(failed.map((o) => `${o.name}: ${o.error}`), []);

@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   const mode = new URLSearchParams(location.search).get('mode');
   const info = await lw.ready();
   Object.assign(result, { info, isolated: globalThis.crossOriginIsolated, supported: lw.wasmThreadsSupported(), threads: await lw.initWasmThreads() });
+  result.wasmInfo = lw.wasmInfo();
   const product = lw.tensor([[1, 2], [3, 4]]).matmul(lw.tensor([[5], [6]])).dataSync();
   result.matmul = Array.from(product);
   log(`${mode}: ${JSON.stringify(result)}`);

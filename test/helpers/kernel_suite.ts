@@ -47,6 +47,17 @@ describe('matmul', () => {
       close(kb().matmul(a, bt, { transposeB: true }), rb.matmul(a, bt, { transposeB: true }), 2e-3, 1e-4, `${m}x${k}x${n}^T`);
     }
   });
+  it('tall products split into row blocks over threads (odd m, transposes, fused bias + selu)', () => {
+    // m past 256 and over 4e6 flops: the threaded WebAssembly build splits these into row blocks (native/wasm/abi.cc).
+    for (const [m, k, n] of [[257, 131, 61], [1031, 67, 45], [513, 100, 100]]) {
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const a = rand(ta ? [k, m] : [m, k], m + k);
+        const b = rand(tb ? [n, k] : [k, n], n, -0.5, 0.5);
+        const opts = { transposeA: ta, transposeB: tb, bias: rand([n], 5), activation: 'selu' as const };
+        close(kb().matmul(a, b, opts), rb.matmul(a, b, opts), 1e-4 * Math.sqrt(k), 1e-4, `${m}x${k}x${n} ta=${ta} tb=${tb}`);
+      }
+    }
+  });
   for (const activation of ACTS) {
     it(`fused bias + ${activation} epilogue`, () => {
       for (const [m, k, n] of [[1, 1, 1], [5, 17, 33], [32, 300, 100], [64, 31, 257]]) {
