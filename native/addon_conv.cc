@@ -62,14 +62,22 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The window at `at` and the filter count after it, shared by the fused conv entry points; false after throwing.
+bool windowAndFilters(const Napi::CallbackInfo& info, size_t count, size_t at, const char* name, lw::Window2D* g, long* f) {
+  const std::string what(name);
+  if (info.Length() < count || !getWindow(info, at, g, (what + " window").c_str())) return false;
+  *f = num(info, at + 1);
+  if (*f < 1) return fail(info.Env(), what + " filters: expected a positive integer");
+  return true;
+}
+
 // conv2dForward(x, w, bias | null, y, window, filters, act, alpha)
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   lw::Window2D g;
-  if (info.Length() < 8 || !getWindow(info, 4, &g, "conv2dForward window")) return env.Undefined();
-  const long f = num(info, 5);
+  long f = 0;
+  if (!windowAndFilters(info, 8, 4, "conv2dForward", &g, &f)) return env.Undefined();
   const long act = num(info, 6);
-  if (f < 1) return fail(env, "conv2dForward filters: expected a positive integer"), env.Undefined();
   if (act < lw::ACT_LINEAR || act >= lw::ACT_SOFTPLUS) return fail(env, "conv2dForward act: expected a fused activation code"), env.Undefined();
   float *x, *w, *bias, *y;
   if (!sized(info, 0, inputSize(g), &x, "conv2dForward x") || !sized(info, 1, g.kh * g.kw * g.c * f, &w, "conv2dForward w") ||
@@ -87,9 +95,8 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
 Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   lw::Window2D g;
-  if (info.Length() < 6 || !getWindow(info, 4, &g, "conv2dWeightGrad window")) return env.Undefined();
-  const long f = num(info, 5);
-  if (f < 1) return fail(env, "conv2dWeightGrad filters: expected a positive integer"), env.Undefined();
+  long f = 0;
+  if (!windowAndFilters(info, 6, 4, "conv2dWeightGrad", &g, &f)) return env.Undefined();
   float *x, *dz, *dw, *db;
   if (!sized(info, 0, inputSize(g), &x, "conv2dWeightGrad x") || !sized(info, 1, g.n * g.outH * g.outW * f, &dz, "conv2dWeightGrad dz") ||
       !sized(info, 2, g.kh * g.kw * g.c * f, &dw, "conv2dWeightGrad dw") || !optF32(info, 3, f, &db, "conv2dWeightGrad db"))
