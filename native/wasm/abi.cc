@@ -25,8 +25,8 @@ LW_EXPORT void lw_gemm(const float* a, const float* b, float* c, long m, long n,
   // and the caller takes the rest, instead of idling while the worker's half waits for a time slice. A block runs
   // serially (a job's tasks never start another job); sgemm may read B in place for its <= 64-row pieces, which costs
   // nothing here (1 thread, CPU time: 64x784x300 26.8 vs 1024x784x300 24.7 GFLOP/s). Measured at load 11 on the
-  // 2-core Xeon, 1024x784x300: the caller ran 79% of the tasks (the worker rarely got a slice) and idled 8.1 ms a
-  // call with the 2-task split, 95% and 4.1 ms with this one (1024x100x100: 0.73 -> 0.58 ms).
+  // 2-core Xeon, 1024x784x300: the caller idled 8.1 ms a call waiting for the worker with the 2-task split, 4.1 ms
+  // with this one (1024x100x100: 0.73 -> 0.58 ms).
   constexpr long GEMM_ROWS = 128;
   lw::ThreadPool& pool = lw::ThreadPool::get();
   const long nth = pool.size();
