@@ -1,8 +1,9 @@
 // W4 paired A/B of a backend switch in one process: `node build/bench/w4_ab.js [rounds] [what]` alternates the
-// backend with and without an optional kernel (what: a Backend method name, default convForward) over W4's predict
+// backend with and without an optional kernel (what: a Backend method name, default convForward, or reluPoolFusion) over W4's predict
 // (batch 1024) and training step (batch 32), and prints each round's ratio (A/B time, > 1: B faster) and the median.
 import { backend } from '../src/backend/registry.js';
 import { nativeInfo } from '../src/backend/native.js';
+import { setReluGradFusion } from '../src/ops/relu_grad.js';
 import { makeDataset } from './common.js';
 import { buildW4Sequential } from './w4.js';
 
@@ -10,8 +11,10 @@ const rounds = Number(process.argv[2] ?? 7);
 const what = process.argv[3] ?? 'convForward';
 const b = backend() as unknown as Record<string, unknown>;
 const saved = b[what];
+// 'reluPoolFusion': the ReLU gradient folded into the max pool's vjp (src/ops/relu_grad.ts) off (A) and on (B).
 const set = (on: boolean): void => {
-  if (on) b[what] = saved;
+  if (what === 'reluPoolFusion') setReluGradFusion(on);
+  else if (on) b[what] = saved;
   else delete b[what];
 };
 

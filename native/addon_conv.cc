@@ -119,7 +119,7 @@ Napi::Value Pool2d(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// pool2dGrad(x, dy, dx, window, kind)
+// pool2dGrad(x, dy, dx, window, kind, relu?): relu (max only) also applies the gradient of the ReLU that produced x
 Napi::Value Pool2dGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   lw::Window2D g;
@@ -129,7 +129,9 @@ Napi::Value Pool2dGrad(const Napi::CallbackInfo& info) {
     return env.Undefined();
   const long kind = num(info, 4);
   if (kind != 0 && kind != 1) return fail(env, "pool2dGrad kind: expected 0 (max) or 1 (avg)"), env.Undefined();
-  lw::pool2dGrad(x, dy, dx, g, static_cast<int>(kind));
+  const bool relu = info.Length() > 5 && info[5].IsBoolean() && info[5].As<Napi::Boolean>().Value();
+  if (relu && kind != 0) return fail(env, "pool2dGrad relu: only max pooling (kind 0) takes the ReLU gradient"), env.Undefined();
+  lw::pool2dGrad(x, dy, dx, g, static_cast<int>(kind), relu);
   return env.Undefined();
 }
 

@@ -22,7 +22,11 @@ void conv2dWeightGrad(const float* x, const float* dz, float* dw, float* db, con
 void col2im(const float* cols, float* x, const Window2D& g);
 /** y[n, outH, outW, c] = max (kind 0) or mean (kind 1) over the in-bounds positions of each window. */
 void pool2d(const float* x, float* y, const Window2D& g, int kind);
-/** dx[n, h, w, c] from dy: max routes to the first maximum of each window, mean spreads over its in-bounds positions. */
-void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, int kind);
+/**
+ * dx[n, h, w, c] from dy: max routes to the first maximum of each window, mean spreads over its in-bounds positions.
+ * relu (max only): x is a ReLU's output and dx also takes its gradient (dy only where the maximum is > 0), equal bit
+ * for bit to the relu activation gradient applied to the plain dx.
+ */
+void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, int kind, bool relu = false);
 
 }  // namespace lw

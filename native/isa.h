@@ -54,8 +54,12 @@ struct IsaKernels {
   void (*columnSums)(const float* z, float* out, long m, long n);
   /** Max pooling of one output pixel over c channels: y = NaN-propagating max of the taps x[0..taps) (pool.inl). */
   void (*poolMaxRow)(const float* const* x, long taps, float* y, long c);
-  /** Its gradient: dy to the first maximum's tap (dx[t] += dy when accumulate, else = dy there and 0 elsewhere). */
-  void (*poolMaxGradRow)(const float* const* x, long taps, const float* dy, float* const* dx, long c, bool accumulate);
+  /**
+   * Its gradient: dy to the first maximum's tap (dx[t] += dy when accumulate, else = dy there and 0 elsewhere); with
+   * relu, only where that maximum is > 0 (the gradient through the ReLU that produced x, in the same pass).
+   */
+  void (*poolMaxGradRow)(const float* const* x, long taps, const float* dy, float* const* dx, long c, bool accumulate,
+                         bool relu);
 };
 
 /** The active table (selected on first use from LAYERWISE_ISA or the CPU's features). */

@@ -77,6 +77,7 @@ function walk(tape: Tape, target: Tensor, sources: readonly Tensor[], seed: Tens
     const produced: Tensor[] = [];
     const inPlace = sgd ? steppable(tape, sources, sgd.sources) : null;
     const applied = new Set<number>();
+    const sourceIds = new Set(sources.map((s) => s.id));
     grads.set(target.id, seed ?? ones(target.shape, target.dtype === 'float64' ? 'float64' : 'float32'));
     for (let n = tape.nodes.length - 1; n >= 0; n--) {
       const node = tape.nodes[n];
@@ -92,7 +93,7 @@ function walk(tape: Tape, target: Tensor, sources: readonly Tensor[], seed: Tens
       const offer = inPlace && sgd && node.inputs.some((x) => inPlace.has(x.id))
         ? { learningRate: sgd.learningRate, inputs: node.inputs.map((x) => inPlace.has(x.id)) }
         : undefined;
-      const dxs = node.vjp(dy, needs, offer);
+      const dxs = node.vjp(dy, needs, offer, node.inputs.map((x) => sourceIds.has(x.id)));
       node.inputs.forEach((x, i) => {
         const dx = dxs[i];
         if (dx === APPLIED) {

@@ -16,8 +16,12 @@ export interface SgdStep {
 /** What a vjp returns for an input whose SGD step it took in place. */
 export const APPLIED: unique symbol = Symbol('applied');
 
-/** Input gradients given dy; `needs[i]` is false when input i leads to no source (its gradient may be skipped). */
-export type Vjp = (dy: Tensor, needs: readonly boolean[], sgd?: SgdStep) => (Tensor | null | typeof APPLIED)[];
+/**
+ * Input gradients given dy; `needs[i]` is false when input i leads to no source (its gradient may be skipped);
+ * `returned[i]` is true when input i is itself a source, so its gradient is handed to the caller as it is (a vjp
+ * that folds the producer's work into the gradient it returns, see src/ops/relu_grad.ts, must not then).
+ */
+export type Vjp = (dy: Tensor, needs: readonly boolean[], sgd?: SgdStep, returned?: readonly boolean[]) => (Tensor | null | typeof APPLIED)[];
 
 export interface OpNode {
   name: string;

@@ -165,8 +165,12 @@ export interface Backend {
    * valid inputs; average divides by the count of valid inputs, as TensorFlow does).
    */
   pool2d(x: RawTensor, g: Window2D, kind: PoolKind): RawTensor;
-  /** The vjp of pool2d: dy [n, outH, outW, c] to dx [n, h, w, c] (max: to the first maximum of each window). */
-  pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind): RawTensor;
+  /**
+   * The vjp of pool2d: dy [n, outH, outW, c] to dx [n, h, w, c] (max: to the first maximum of each window). With
+   * `relu` (max only), x is the output of a ReLU and dx is also multiplied by its derivative (x > 0): the ReLU's
+   * activationGrad fused into the same pass, equal to it applied afterwards.
+   */
+  pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind, relu?: boolean): RawTensor;
   /**
    * Optional, inference only: activation(im2col(x) kernel + bias) as [n, outH, outW, filters] for x [n, h, w, c] and
    * kernel [kh * kw * c, filters], without forming the whole column matrix; null when it cannot (the caller then

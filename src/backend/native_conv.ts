@@ -10,7 +10,7 @@ export interface ConvAddon {
   conv2dWeightGrad(x: Float32Array, dz: Float32Array, dw: Float32Array, db: Float32Array | null, window: Float64Array, filters: number): void;
   col2im(cols: Float32Array, x: Float32Array, window: Float64Array): void;
   pool2d(x: Float32Array, y: Float32Array, window: Float64Array, kind: number): void;
-  pool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, window: Float64Array, kind: number): void;
+  pool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, window: Float64Array, kind: number, relu: boolean): void;
 }
 
 const KIND: Record<PoolKind, number> = { max: 0, avg: 1 };
@@ -76,10 +76,12 @@ export function nativeConvKernels(L: ConvAddon, ref: Backend): Pick<Backend, 'im
       L.pool2d(x.data, out, windowArray(g), KIND[kind]);
       return { data: out, shape: [g.n, g.outH, g.outW, g.c], dtype: 'float32' };
     },
-    pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind): RawTensor {
-      if (!isF32(x) || !isF32(dy) || !fitsInput(x, g) || dy.data.length !== g.n * g.outH * g.outW * g.c) return ref.pool2dGrad(x, dy, g, kind);
+    pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind, relu = false): RawTensor {
+      if (!isF32(x) || !isF32(dy) || !fitsInput(x, g) || dy.data.length !== g.n * g.outH * g.outW * g.c || (relu && kind !== 'max')) {
+        return ref.pool2dGrad(x, dy, g, kind, relu);
+      }
       const dx = alloc(x.data.length);
-      L.pool2dGrad(x.data, dy.data, dx, windowArray(g), KIND[kind]);
+      L.pool2dGrad(x.data, dy.data, dx, windowArray(g), KIND[kind], relu);
       return { data: dx, shape: [...x.shape], dtype: 'float32' };
     },
   };

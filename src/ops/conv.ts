@@ -11,6 +11,7 @@ import { dense, matmul } from './linalg.js';
 import { applyActivation } from './activation.js';
 import { conv2dTrainOp } from './conv_train.js';
 import { transposedWindow, windowOf, type WindowSpec } from './conv_geometry.js';
+import { markReluOutput } from './relu_grad.js';
 
 // NOTE: im2col and col2im are each other's adjoints, so each one's vjp is the other.
 const im2colOp: Op<{ g: Window2D }> = defineOp<{ g: Window2D }>({
@@ -71,7 +72,8 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, options: 
   }
   if (groups === 1 && isRecording() && backend().convForward) {
     const inputs = bias ? [castTo(x, kernel.dtype), kernel, bias] : [castTo(x, kernel.dtype), kernel];
-    return conv2dTrainOp(inputs, { g, activation, alpha: options.alpha });
+    const y = conv2dTrainOp(inputs, { g, activation, alpha: options.alpha });
+    return activation === 'relu' ? markReluOutput(y) : y;
   }
   const perImage = g.outH * g.outW * kh * kw * cg * groups;
   if (groups === 1 && !isRecording() && g.n > 1 && g.n * perImage > CHUNK_FLOATS) {

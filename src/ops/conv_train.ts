@@ -7,6 +7,7 @@ import type { ActivationOp, Backend, RawTensor, Window2D } from '../backend/back
 import { APPLIED } from '../autograd/tape.js';
 import { backend } from '../backend/registry.js';
 import { defineOp, wrap } from './define.js';
+import { isThroughRelu } from './relu_grad.js';
 
 interface ConvTrainAttrs {
   g: Window2D;
@@ -67,13 +68,15 @@ export const conv2dTrainOp = defineOp<ConvTrainAttrs>({
     const y = bk.matmul(attrs.cols, k2d, { bias, activation: activation === 'linear' ? undefined : activation, alpha });
     return { data: y.data, shape: [g.n, g.outH, g.outW, f], dtype: y.dtype };
   },
-  // NOTE: the fused activations' derivatives follow from y alone (as the dense op's), so dz = act'(y) * dy.
+  // NOTE: the fused activations' derivatives follow from y alone (as the dense op's), so dz = act'(y) * dy; a max
+  // pool's vjp may have applied relu'(y) already (relu_grad.ts).
   vjp: (dy, { inputs: [x, kernel, bias], output, attrs, needs, sgd }) => {
     const bk = backend();
     const { g, activation, alpha } = attrs;
     const [kh, kw, c, f] = kernel.shape;
     const rows = g.n * g.outH * g.outW;
-    const dz = activation === 'linear' ? dy : bk.activationGrad(activation, output, output, dy, { alpha });
+    const done = activation === 'linear' || (activation === 'relu' && isThroughRelu(dy, output));
+    const dz = done ? dy : bk.activationGrad(activation, output, output, dy, { alpha });
     const dx = needs[0] ? wrap(inputGrad(bk, dz, kernel, g)) : null;
     const needsBias = bias !== undefined && needs[2];
     if (!needs[1] && !needsBias) return [dx, null, null];

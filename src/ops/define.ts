@@ -12,6 +12,8 @@ export interface OpContext<A> {
   needs: readonly boolean[];
   /** An in-place SGD step the vjp may take for some inputs (see SgdStep); most ops ignore it. */
   sgd?: SgdStep;
+  /** returned[i]: input i is a source, its gradient goes to the caller as returned (see Vjp); most ops ignore it. */
+  returned?: readonly boolean[];
 }
 
 export interface OpSpec<A> {
@@ -33,7 +35,7 @@ export function defineOp<A = Record<string, never>>(spec: OpSpec<A>): Op<A> {
   return (inputs: Tensor[], attrs: A): Tensor => {
     const output = wrap(forward(backend(), inputs, attrs));
     if (isRecording()) {
-      recordOp(name, inputs, output, vjp ? (dy, needs, sgd) => vjp(dy, { inputs, output, attrs, needs, sgd }) : null);
+      recordOp(name, inputs, output, vjp ? (dy, needs, sgd, returned) => vjp(dy, { inputs, output, attrs, needs, sgd, returned }) : null);
     }
     return output;
   };

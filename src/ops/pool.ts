@@ -10,12 +10,18 @@ import { defineOp, wrap } from './define.js';
 import { castTo, gather, reshape } from './layout.js';
 import { matmul } from './linalg.js';
 import { windowOf, type Padding } from './conv_geometry.js';
+import { isReluOutput, markThroughRelu } from './relu_grad.js';
 
-// NOTE: the vjp is one backend call from the saved input (max: the first maximum of each window takes dy).
+// NOTE: the vjp is one backend call from the saved input (max: the first maximum of each window takes dy); over a
+// fused ReLU's output it also applies the ReLU's gradient, which the producer then skips (see relu_grad.ts).
 const pool2dOp = defineOp<{ g: Window2D; kind: PoolKind }>({
   name: 'pool2d',
   forward: (bk, [x], { g, kind }) => bk.pool2d(x, g, kind),
-  vjp: (dy, { inputs: [x], attrs: { g, kind } }) => [wrap(backend().pool2dGrad(x, castTo(dy, x.dtype), g, kind))],
+  vjp: (dy, { inputs: [x], attrs: { g, kind }, returned }) => {
+    const relu = kind === 'max' && !returned?.[0] && isReluOutput(x);
+    const dx = wrap(backend().pool2dGrad(x, castTo(dy, x.dtype), g, kind, relu));
+    return [relu ? markThroughRelu(dx, x) : dx];
+  },
 });
 
 export interface Pool2DOptions {

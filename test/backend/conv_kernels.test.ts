@@ -114,6 +114,55 @@ it('max pooling ties go to the first tap, NaN propagates and routes its gradient
   assert.deepEqual(Array.from(native!.pool2dGrad(x, dy, g, 'max').data), Array.from(ref.pool2dGrad(x, dy, g, 'max').data));
 });
 
+/** Same bits, NaN included (assert.deepEqual would equate -0 and 0 only through Object.is, which it does). */
+function assertSameBits(a: Float32Array, b: Float32Array, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) assert.equal(ua[i], ub[i], `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+}
+
+// Max pooling windows for the fused ReLU gradient: W4's two pools, channel counts 1, odd and off 8 / 16, windows
+// that tile the input, leave a rim, overlap (3x3 stride 2, 2x2 stride 1) or pad ('same').
+const RELU_POOLS: [number[], [number, number], [number, number], Padding][] = [
+  [[2, 28, 28, 32], [2, 2], [2, 2], 'valid'],
+  [[3, 14, 14, 64], [2, 2], [2, 2], 'valid'],
+  [[1, 1, 1, 1], [1, 1], [1, 1], 'valid'],
+  [[2, 6, 4, 1], [2, 2], [2, 2], 'valid'],
+  [[1, 7, 5, 7], [2, 2], [2, 2], 'valid'],
+  [[2, 8, 6, 9], [2, 2], [2, 2], 'same'],
+  [[1, 7, 9, 17], [3, 3], [2, 2], 'same'],
+  [[2, 5, 6, 15], [2, 2], [1, 1], 'valid'],
+  [[1, 6, 6, 33], [3, 2], [3, 2], 'valid'],
+];
+
+it('max pool gradient with the ReLU folded in: the reference, and bit for bit the relu activationGrad after the plain one', () => {
+  const was = setPoisonOutputs(true);
+  try {
+    RELU_POOLS.forEach(([shape, kernel, strides, padding], i) => {
+      const g = windowOf(shape, { kernel, strides, dilation: [1, 1], padding });
+      const x = rand(shape, 70 + i);
+      // ReLU outputs: about half exact zeros (whole windows of them too), some NaN from the layer below
+      for (let j = 0; j < x.data.length; j++) x.data[j] = j % 97 === 5 ? NaN : Math.max(0, x.data[j]);
+      const dy = rand([g.n, g.outH, g.outW, g.c], 80 + i);
+      const what = `pool ${i} (${shape.join('x')}, k ${kernel.join('x')}, s ${strides.join('x')}, ${padding})`;
+      const fused = native!.pool2dGrad(x, dy, g, 'max', true);
+      const plain = native!.pool2dGrad(x, dy, g, 'max');
+      assertSameBits(fused.data as Float32Array, native!.activationGrad('relu', x, x, plain).data as Float32Array, `${what} fused vs unfused`);
+      assertClose(fused.data, ref.pool2dGrad(x, dy, g, 'max', true).data, 1e-6, 1e-6, `${what} vs reference`);
+      const wantRef = ref.activationGrad('relu', x, x, ref.pool2dGrad(x, dy, g, 'max'));
+      assertSameBits(ref.pool2dGrad(x, dy, g, 'max', true).data as Float32Array, wantRef.data as Float32Array, `${what} reference fused vs unfused`);
+      // the mask did something: some routed gradient was dropped at a zero maximum
+      let dropped = 0;
+      for (let j = 0; j < x.data.length; j++) if (plain.data[j] !== 0 && fused.data[j] === 0) dropped++;
+      assert.ok(dropped > 0 || x.data.length < 8, `${what}: the ReLU mask dropped nothing`);
+      assert.throws(() => ref.pool2dGrad(x, dy, g, 'avg', true), /needs max pooling/);
+    });
+  } finally {
+    setPoisonOutputs(was);
+  }
+});
+
 it('native pooling propagates NaN like the reference, and the addon refuses a bad window', () => {
   const x = rand([1, 2, 2, 1], 3);
   x.data[1] = NaN;

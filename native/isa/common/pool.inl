@@ -23,8 +23,10 @@ void poolMaxRow(const float* const* x, long taps, float* y, long c) {
  * Routes dy[j] to the first tap holding the maximum of x[t][j] (a later tap wins only when strictly greater, so ties
  * and NaN go to the earliest tap): dx[t][j] += dy[j] when `accumulate` (overlapping windows, dx zeroed by the caller),
  * else dx[t][j] = dy[j] at the winner and 0 at every other tap (each input position in exactly one window).
+ * `relu`: x is a ReLU's output and dx also takes its gradient: dy goes on only where the maximum is > 0 (0 where it
+ * is not, or NaN), the same select as the relu activationGrad, so the result equals that pass after this one bit for bit.
  */
-void poolMaxGradRow(const float* const* x, long taps, const float* dy, float* const* dx, long c, bool accumulate) {
+void poolMaxGradRow(const float* const* x, long taps, const float* dy, float* const* dx, long c, bool accumulate, bool relu) {
   for (long j = 0; j < c; j += W) {
     const long n = c - j;
     const bool full = n >= W;
@@ -36,8 +38,9 @@ void poolMaxGradRow(const float* const* x, long taps, const float* dy, float* co
       best = vblend(more, best, s);
       where = vblend(more, where, vset1(static_cast<float>(t)));
     }
-    const vf g = full ? vload(dy + j) : vloadn(dy + j, n);
     const vf zero = vzero();
+    vf g = full ? vload(dy + j) : vloadn(dy + j, n);
+    if (relu) g = vblend(vlt(zero, best), zero, g);
     for (long t = 0; t < taps; t++) {
       // tap indices are small whole numbers held exactly as floats: |where - t| < 0.5 means where == t
       vf r = vblend(vlt(vabs(vsub(where, vset1(static_cast<float>(t)))), vset1(0.5f)), zero, g);

@@ -129,8 +129,9 @@ export function pool2d(x: RawTensor, g: Window2D, kind: PoolKind): RawTensor {
   return { data: out, shape: [g.n, g.outH, g.outW, c], dtype: x.dtype };
 }
 
-export function pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind): RawTensor {
+export function pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolKind, relu = false): RawTensor {
   checkInput(x, g, 'pool2dGrad');
+  if (relu && kind !== 'max') throw new Error(`pool2dGrad: the fused ReLU gradient needs max pooling, received '${kind}'`);
   const c = g.c;
   const rows = g.n * g.outH * g.outW;
   if (dy.data.length !== rows * c) throw new Error(`pool2dGrad: expected dy of shape ${formatShape([g.n, g.outH, g.outW, c])}, received ${formatShape(dy.shape)}`);
@@ -157,6 +158,8 @@ export function pool2dGrad(x: RawTensor, dy: RawTensor, g: Window2D, kind: PoolK
       }
     });
     for (let j = 0; j < rows * c; j++) if (where[j] >= 0) dx[where[j]] += d[j];
+    // The ReLU's gradient as activationGrad takes it (dy * relu'(x)), after the routing: the oracle of the fused pass.
+    if (relu) for (let i = 0; i < dx.length; i++) dx[i] *= src[i] > 0 ? 1 : 0;
   }
   return { data: dx, shape: [...x.shape], dtype: dy.dtype };
 }
