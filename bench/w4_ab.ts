@@ -4,6 +4,9 @@
 import { backend } from '../src/backend/registry.js';
 import { nativeInfo } from '../src/backend/native.js';
 import { setReluGradFusion } from '../src/ops/relu_grad.js';
+import { createRequire } from 'node:module';
+import { nativeConvKernels, type ConvAddon } from '../src/backend/native_conv.js';
+import { referenceBackend } from '../src/backend/reference/index.js';
 import { makeDataset } from './common.js';
 import { buildW4Sequential } from './w4.js';
 
@@ -12,8 +15,16 @@ const what = process.argv[3] ?? 'convForward';
 const b = backend() as unknown as Record<string, unknown>;
 const saved = b[what];
 // 'reluPoolFusion': the ReLU gradient folded into the max pool's vjp (src/ops/relu_grad.ts) off (A) and on (B).
+// 'addon=<path>': A runs the convolution kernels (convForward, convWeightGrad) of another build of the addon, e.g. a
+// copy of native/build/Release/layerwise.node from before a change (its ISA follows LAYERWISE_ISA too), B this one's.
+const other = what.startsWith('addon=')
+  ? nativeConvKernels(createRequire(import.meta.url)(what.slice(6)) as ConvAddon, referenceBackend)
+  : null;
+const CONV = ['convForward', 'convWeightGrad'] as const;
+const mine = Object.fromEntries(CONV.map((m) => [m, b[m]]));
 const set = (on: boolean): void => {
   if (what === 'reluPoolFusion') setReluGradFusion(on);
+  else if (other) for (const m of CONV) b[m] = on ? mine[m] : other[m];
   else if (on) b[what] = saved;
   else delete b[what];
 };

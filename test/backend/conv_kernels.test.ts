@@ -34,6 +34,9 @@ const WINDOWS: [number[], [number, number], [number, number], [number, number], 
   [[1, 9, 8, 5], [3, 3], [2, 2], [1, 1], 'same'],
   [[3, 4, 4, 1], [2, 2], [2, 2], [1, 1], 'valid'],
   [[1, 6, 6, 16], [3, 2], [3, 2], [1, 1], 'valid'],
+  // one input channel (im2col's per-tap path): strided and dilated windows reaching past every edge
+  [[2, 7, 9, 1], [3, 3], [2, 1], [2, 2], 'same'],
+  [[1, 5, 4, 1], [5, 3], [1, 2], [1, 1], 'same'],
 ];
 
 describeEachIsa('native conv kernels', native ? false : 'native addon not built: reference only', () => {
