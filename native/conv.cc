@@ -125,12 +125,59 @@ inline void addRun(float* __restrict d, const float* __restrict s, long len) {
   for (long j = 0; j < len; j++) d[j] += s[j];
 }
 
+/**
+ * Calls fn(ox, count, src, step) over output row oy of image b of a one-channel input, for the pixels whose taps all
+ * lie inside the row's horizontal extent as one run (tap t of pixel ox + p at src[t][p * step]) and for each border
+ * pixel alone; taps outside the image point into `zeros` (at least outW * strideW + 1 zero floats).
+ */
+template <class F>
+inline void forTapRuns(const Window2D& g, const float* x, long b, long oy, const float* zeros, const float** src, F fn) {
+  const float* img = x + b * g.h * g.w;
+  const long iy0 = oy * g.strideH - g.padTop;
+  const long num = g.w - 1 - (g.kw - 1) * g.dilationW + g.padLeft;
+  const long oxa = std::min(g.outW, (g.padLeft + g.strideW - 1) / g.strideW);
+  const long oxb = std::max(oxa, num < 0 ? 0 : std::min(g.outW, num / g.strideW + 1));
+  auto taps = [&](long ox) {
+    const long ix0 = ox * g.strideW - g.padLeft;
+    for (long ky = 0; ky < g.kh; ky++) {
+      const long iy = iy0 + ky * g.dilationH;
+      for (long kx = 0; kx < g.kw; kx++) {
+        const long ix = ix0 + kx * g.dilationW;
+        const bool in = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+        src[ky * g.kw + kx] = in ? img + iy * g.w + ix : zeros;
+      }
+    }
+  };
+  for (long ox = 0; ox < oxa; ox++) taps(ox), fn(ox, 1L, src, 0L);
+  if (oxb > oxa) {
+    taps(oxa);
+    fn(oxa, oxb - oxa, src, g.strideW);
+  }
+  for (long ox = oxb; ox < g.outW; ox++) taps(ox), fn(ox, 1L, src, 0L);
+}
+
 }  // namespace
 
 // Inference: each task unfolds a band of output rows into a per-thread buffer and multiplies it at once, writing its
 // slice of y; the full columns never exist and the GEMM (serial inside the task) reads them hot from L2.
 void conv2dForward(const float* x, const float* w, long f, const Epilogue& ep, float* y, const Window2D& g) {
   const long k = g.kh * g.kw * g.c;
+  if (g.c == 1) {  // one input channel: taps read in place (convTapsRows), no columns, no GEMM packing
+    const long rowsTotal = g.n * g.outH;
+    const long tasks = std::min(rowsTotal, 16L * ThreadPool::get().size());
+    const IsaKernels& kern = isa();
+    ThreadPool::get().run(static_cast<int>(tasks), [&](int t) {
+      std::vector<float> zeros(g.outW * g.strideW + 1, 0.0f);
+      std::vector<const float*> src(k);
+      for (long r = rowsTotal * t / tasks; r < rowsTotal * (t + 1) / tasks; r++) {
+        const long b = r / g.outH, oy = r % g.outH;
+        forTapRuns(g, x, b, oy, zeros.data(), src.data(), [&](long ox, long count, const float* const* s, long step) {
+          kern.convTapsRows(s, k, count, step, w, f, ep, y + ((b * g.outH + oy) * g.outW + ox) * f);
+        });
+      }
+    });
+    return;
+  }
   const long rows = g.n * g.outH * g.outW;
   const long band = std::max(tileRows(k, isa().gemm.mr), (rows + 4095) / 4096);  // the pool takes < 2^16 tasks
   const long tasks = (rows + band - 1) / band;
@@ -148,6 +195,34 @@ void conv2dForward(const float* x, const float* w, long f, const Epilogue& ep, f
 void conv2dWeightGrad(const float* x, const float* dz, float* dw, float* db, const Window2D& g, long f) {
   const long k = g.kh * g.kw * g.c;
   const long rows = g.n * g.outH * g.outW;
+  if (g.c == 1) {  // one input channel: taps read in place (convTapsGrad), each thread's output rows into its partials
+    const long rowsTotal = g.n * g.outH;
+    const long tasks = std::min<long>(ThreadPool::get().size(), rowsTotal);
+    std::vector<float> partial(static_cast<size_t>(std::max(0L, tasks - 1) * (k * f + f)));
+    const IsaKernels& kern = isa();
+    ThreadPool::get().run(static_cast<int>(tasks), [&](int t) {
+      float* acc = t == 0 ? dw : partial.data() + (t - 1) * (k * f + f);
+      float* accb = t == 0 ? db : acc + k * f;
+      std::memset(acc, 0, sizeof(float) * k * f);
+      if (accb) std::memset(accb, 0, sizeof(float) * f);
+      std::vector<float> zeros(g.outW * g.strideW + 1, 0.0f);
+      std::vector<const float*> src(k);
+      for (long r = rowsTotal * t / tasks; r < rowsTotal * (t + 1) / tasks; r++) {
+        const long b = r / g.outH, oy = r % g.outH;
+        forTapRuns(g, x, b, oy, zeros.data(), src.data(), [&](long ox, long count, const float* const* s, long step) {
+          kern.convTapsGrad(s, k, count, step, dz + ((b * g.outH + oy) * g.outW + ox) * f, f, acc);
+        });
+        if (accb)
+          for (long p = r * g.outW; p < (r + 1) * g.outW; p++) addRun(accb, dz + p * f, f);
+      }
+    });
+    for (long t = 1; t < tasks; t++) {
+      const float* p = partial.data() + (t - 1) * (k * f + f);
+      addRun(dw, p, k * f);
+      if (db) addRun(db, p + k * f, f);
+    }
+    return;
+  }
   const long band = tileRows(k, isa().gemm.mr);
   const long bands = (rows + band - 1) / band;
   const long tasks = std::min<long>(ThreadPool::get().size(), bands);

@@ -60,6 +60,14 @@ struct IsaKernels {
    */
   void (*poolMaxGradRow)(const float* const* x, long taps, const float* dy, float* const* dx, long c, bool accumulate,
                          bool relu);
+  /**
+   * Direct convolution of single-float taps (conv_taps.inl): y[p, 0:f] = act(sum over t of src[t][p * step] *
+   * w[t, 0:f] + bias) for pixels p in [0, count), y rows f apart; and its kernel gradient, dw[t, 0:f] += sum over p
+   * of src[t][p * step] * dz[p, 0:f].
+   */
+  void (*convTapsRows)(const float* const* src, long k, long count, long step, const float* w, long f,
+                       const Epilogue& ep, float* y);
+  void (*convTapsGrad)(const float* const* src, long k, long count, long step, const float* dz, long f, float* dw);
 };
 
 /** The active table (selected on first use from LAYERWISE_ISA or the CPU's features). */

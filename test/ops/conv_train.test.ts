@@ -32,6 +32,13 @@ const CONFIGS: Config[] = [
   { x: [1, 8, 8, 9], k: [2, 3, 9, 16], strides: [2, 1], dilation: [1, 1], padding: 'valid', act: 'relu' },
   { x: [4, 14, 14, 32], k: [3, 3, 32, 64], strides: [1, 1], dilation: [1, 1], padding: 'same', act: 'relu' }, // W4's conv2
   { x: [2, 5, 5, 3], k: [1, 1, 3, 4], strides: [1, 1], dilation: [1, 1], padding: 'valid', act: 'linear' },
+  // one input channel (taps read in place, native/isa/common/conv_taps.inl): W4's conv1, filter counts off every
+  // vector width, strides, a kernel wider than the image, a single pixel
+  { x: [2, 28, 28, 1], k: [3, 3, 1, 32], strides: [1, 1], dilation: [1, 1], padding: 'same', act: 'relu' },
+  { x: [2, 9, 7, 1], k: [3, 4, 1, 5], strides: [2, 1], dilation: [1, 1], padding: 'same', act: 'linear' },
+  { x: [1, 8, 9, 1], k: [2, 3, 1, 17], strides: [2, 2], dilation: [1, 1], padding: 'valid', act: 'elu' },
+  { x: [3, 4, 3, 1], k: [3, 5, 1, 70], strides: [1, 1], dilation: [1, 1], padding: 'same', act: 'tanh' },
+  { x: [1, 1, 1, 1], k: [3, 3, 1, 3], strides: [1, 1], dilation: [1, 1], padding: 'same', act: 'relu' },
 ];
 
 function run(c: Config, i: number): { y: Tensor; grads: Tensor[] } {

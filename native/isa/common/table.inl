@@ -3,6 +3,7 @@
 
 namespace {
 #include "pool.inl"
+#include "conv_taps.inl"
 }  // namespace
 
 const IsaKernels& kernels() {
@@ -24,6 +25,8 @@ const IsaKernels& kernels() {
       columnSums,
       poolMaxRow,
       poolMaxGradRow,
+      convTapsRows,
+      convTapsGrad,
   };
   return table;
 }
