@@ -17,14 +17,17 @@ const saved = b[what];
 // 'reluPoolFusion': the ReLU gradient folded into the max pool's vjp (src/ops/relu_grad.ts) off (A) and on (B).
 // 'addon=<path>': A runs the convolution kernels (convForward, convWeightGrad) of another build of the addon, e.g. a
 // copy of native/build/Release/layerwise.node from before a change (its ISA follows LAYERWISE_ISA too), B this one's.
-const other = what.startsWith('addon=')
-  ? nativeConvKernels(createRequire(import.meta.url)(what.slice(6)) as ConvAddon, referenceBackend)
-  : null;
-const CONV = ['convForward', 'convWeightGrad'] as const;
+// 'base=<path>': as addon=, with the pooling kernels too and the ReLU folding off in A (the state before both).
+const otherPath = /^(addon|base)=/.test(what) ? what.slice(what.indexOf('=') + 1) : null;
+const other = otherPath ? nativeConvKernels(createRequire(import.meta.url)(otherPath) as ConvAddon, referenceBackend) : null;
+const CONV = what.startsWith('base=') ? ['convForward', 'convWeightGrad', 'pool2d', 'pool2dGrad'] as const : ['convForward', 'convWeightGrad'] as const;
 const mine = Object.fromEntries(CONV.map((m) => [m, b[m]]));
 const set = (on: boolean): void => {
   if (what === 'reluPoolFusion') setReluGradFusion(on);
-  else if (other) for (const m of CONV) b[m] = on ? mine[m] : other[m];
+  else if (other) {
+    for (const m of CONV) b[m] = on ? mine[m] : other![m];
+    if (what.startsWith('base=')) setReluGradFusion(on);
+  }
   else if (on) b[what] = saved;
   else delete b[what];
 };
