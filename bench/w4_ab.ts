@@ -18,9 +18,13 @@ const saved = b[what];
 // 'addon=<path>': A runs the convolution kernels (convForward, convWeightGrad) of another build of the addon, e.g. a
 // copy of native/build/Release/layerwise.node from before a change (its ISA follows LAYERWISE_ISA too), B this one's.
 // 'base=<path>': as addon=, with the pooling kernels too and the ReLU folding off in A (the state before both).
-const otherPath = /^(addon|base)=/.test(what) ? what.slice(what.indexOf('=') + 1) : null;
+// 'pool=<path>': only the pooling kernels of the other build in A, the ReLU folding off in both (the kernels alone).
+const otherPath = /^(addon|base|pool)=/.test(what) ? what.slice(what.indexOf('=') + 1) : null;
 const other = otherPath ? nativeConvKernels(createRequire(import.meta.url)(otherPath) as ConvAddon, referenceBackend) : null;
-const CONV = what.startsWith('base=') ? ['convForward', 'convWeightGrad', 'pool2d', 'pool2dGrad'] as const : ['convForward', 'convWeightGrad'] as const;
+const POOL = ['pool2d', 'pool2dGrad'] as const;
+const CONV = what.startsWith('base=') ? ['convForward', 'convWeightGrad', ...POOL] as const
+  : what.startsWith('pool=') ? POOL : ['convForward', 'convWeightGrad'] as const;
+if (what.startsWith('pool=')) setReluGradFusion(false);
 const mine = Object.fromEntries(CONV.map((m) => [m, b[m]]));
 const set = (on: boolean): void => {
   if (what === 'reluPoolFusion') setReluGradFusion(on);
