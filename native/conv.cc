@@ -1,5 +1,6 @@
 // Convolution lowering (im2col / col2im) and pooling drivers: window geometry, zeroing and threading over images; max
-// pooling's channel loops come from the active ISA table (isa/common/pool.inl), the rest are plain loops.
+// pooling's channel loops and the one-channel direct convolution come from the active ISA table (isa/common/pool.inl,
+// conv_taps.inl), the rest are plain loops.
 #include "conv.h"
 
 #include <algorithm>
@@ -307,44 +308,9 @@ inline void forWindows(const Window2D& g, long b, std::vector<long>& taps, F fn)
   }
 }
 
-/** Windows that tile the input exactly (stride = size, no padding or dilation, sizes multiples of the window). */
-inline bool tilesInput(const Window2D& g) {
-  return g.dilationH == 1 && g.dilationW == 1 && g.strideH == g.kh && g.strideW == g.kw && g.padTop == 0 &&
-         g.padLeft == 0 && g.outH * g.kh == g.h && g.outW * g.kw == g.w;
-}
-
-/**
- * forWindows for windows that tile the input: every tap is in bounds, so fn(o, src, dst) gets the taps' pointers
- * into x and dx directly (no index lists, no bounds walks) in output order.
- */
-template <class F>
-inline void forTiles(const Window2D& g, long b, const float* x, float* dx, const float** src, float** dst, F fn) {
-  const long c = g.c;
-  for (long oy = 0; oy < g.outH; oy++) {
-    for (long ox = 0; ox < g.outW; ox++) {
-      long p = 0;
-      for (long ky = 0; ky < g.kh; ky++) {
-        const long at = ((b * g.h + oy * g.kh + ky) * g.w + ox * g.kw) * c;
-        for (long kx = 0; kx < g.kw; kx++, p++) {
-          src[p] = x + at + kx * c;
-          if (dst) dst[p] = dx + at + kx * c;
-        }
-      }
-      fn((b * g.outH + oy) * g.outW + ox);
-    }
-  }
-}
-
 void pool2d(const float* x, float* y, const Window2D& g, int kind) {
   const long c = g.c;
   const IsaKernels& k = isa();
-  if (kind == 0 && tilesInput(g)) {
-    forImages(g.n, [&](long b) {
-      std::vector<const float*> src(g.kh * g.kw);
-      forTiles(g, b, x, nullptr, src.data(), nullptr, [&](long o) { k.poolMaxRow(src.data(), g.kh * g.kw, y + o * c, c); });
-    });
-    return;
-  }
   forImages(g.n, [&](long b) {
     std::vector<long> taps;
     std::vector<const float*> src(g.kh * g.kw);
@@ -371,19 +337,10 @@ void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, i
   const IsaKernels& k = isa();
   // Max pooling whose windows tile the input exactly (2x2 stride 2 on even sizes...) writes every dx position once,
   // so it needs neither the zeroing pass nor read-modify-write adds.
-  const bool tiles = kind == 0 && tilesInput(g);
-  if (tiles) {
-    forImages(g.n, [&](long b) {
-      std::vector<const float*> src(g.kh * g.kw);
-      std::vector<float*> dst(g.kh * g.kw);
-      forTiles(g, b, x, dx, src.data(), dst.data(), [&](long o) {
-        k.poolMaxGradRow(src.data(), g.kh * g.kw, dy + o * c, dst.data(), c, false, relu);
-      });
-    });
-    return;
-  }
+  const bool tiles = kind == 0 && g.dilationH == 1 && g.dilationW == 1 && g.strideH == g.kh && g.strideW == g.kw &&
+                     g.padTop == 0 && g.padLeft == 0 && g.outH * g.kh == g.h && g.outW * g.kw == g.w;
   forImages(g.n, [&](long b) {
-    std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
+    if (!tiles) std::memset(dx + b * g.h * g.w * c, 0, sizeof(float) * g.h * g.w * c);
     std::vector<long> taps;
     std::vector<const float*> src(g.kh * g.kw);
     std::vector<float*> dst(g.kh * g.kw);
@@ -402,7 +359,7 @@ void pool2dGrad(const float* x, const float* dy, float* dx, const Window2D& g, i
         src[p] = x + t[p] * c;
         dst[p] = dx + t[p] * c;
       }
-      k.poolMaxGradRow(src.data(), count, d, dst.data(), c, true, relu);
+      k.poolMaxGradRow(src.data(), count, d, dst.data(), c, !tiles, relu);
     });
   });
 }
