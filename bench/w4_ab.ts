@@ -37,16 +37,24 @@ const set = (on: boolean): void => {
 };
 
 const { model, next, px } = buildW4Sequential(makeDataset());
+// AB_CPU_TIME=1: the process's CPU time (user + system) instead of wall time, for a loaded machine where a thread
+// descheduled for whole time slices swamps the wall-time ratios (with LAYERWISE_NUM_THREADS=1 it is the work done).
+const cpuTime = process.env.AB_CPU_TIME === '1';
+const now = (): number => {
+  if (!cpuTime) return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const timeIt = (on: boolean, f: () => void, reps: number): number => {
   set(on);
   f();
-  const t0 = performance.now();
+  const t0 = now();
   for (let i = 0; i < reps; i++) f();
-  return (performance.now() - t0) / reps;
+  return (now() - t0) / reps;
 };
 const median = (v: number[]): number => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
 
-console.log(`ISA ${nativeInfo()?.isa ?? '-'}, threads ${nativeInfo()?.threads ?? '-'}, A = without ${what}, B = with`);
+console.log(`ISA ${nativeInfo()?.isa ?? '-'}, threads ${nativeInfo()?.threads ?? '-'}, ${cpuTime ? 'CPU' : 'wall'} time, A = without ${what}, B = with`);
 for (const [name, f, reps] of [
   ['predict 1024', () => model.predictOnBatch(px), 3],
   ['train step 32', () => { const s = next(); model.trainOnBatch(s.x, s.y); }, 30],
