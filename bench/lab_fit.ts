@@ -1,6 +1,6 @@
 // The lab's fit calls on Fashion-MNIST, timed: `node build/bench/lab_fit.js <model> [images] [epochs] [rounds]`, model one of
 // bn (experiment 3's notebook model: BN + ReLU, SGD 1e-3, batch 32, validation on 5,000), mlp (no BN) or cnn (experiment 8's
-// 10-class CNN: Adam 1e-3, batch 32; LAB_FIT_VAL=0 leaves validation out). Prints seconds per 55,000-image epoch (with validation) and per step, per round.
+// 10-class CNN: Adam 1e-3, batch 32), small (experiment 2's nets: Dense(100, elu) x 2, SGD 0.01 momentum 0.9; LAB_FIT_VAL=0 leaves validation out). Prints seconds per 55,000-image epoch (with validation) and per step, per round.
 import { Sequential, layers, optimizers, datasets, setRandomSeed } from '../src/index.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { nativeInfo } from '../src/backend/native.js';
@@ -22,6 +22,14 @@ function build(): Sequential {
       new layers.MaxPooling2D(2),
       new layers.Flatten(),
       new layers.Dense(128, { activation: 'relu' }),
+      new layers.Dense(10, { activation: 'softmax' }),
+    ]);
+  }
+  if (which === 'small') {
+    return new Sequential([
+      new layers.Flatten({ inputShape: [28, 28] }),
+      new layers.Dense(100, { activation: 'elu', kernelInitializer: 'he_normal' }),
+      new layers.Dense(100, { activation: 'elu', kernelInitializer: 'he_normal' }),
       new layers.Dense(10, { activation: 'softmax' }),
     ]);
   }
@@ -79,7 +87,8 @@ for (let r = 0; r < rounds; r++) {
   if (ab) switches[ab](r % 2 === 1);
   setRandomSeed(1);
   const model = build();
-  const optimizer = which === 'cnn' ? new optimizers.Adam({ learningRate: 1e-3 }) : new optimizers.SGD({ learningRate: 1e-3 });
+  const optimizer = which === 'cnn' ? new optimizers.Adam({ learningRate: 1e-3 })
+    : which === 'small' ? new optimizers.SGD({ learningRate: 0.01, momentum: 0.9 }) : new optimizers.SGD({ learningRate: 1e-3 });
   model.compile({ loss: 'sparse_categorical_crossentropy', optimizer, metrics: ['accuracy'] });
   const t0 = performance.now();
   const h = await model.fit(x, y, { epochs, batchSize: 32, verbose: 0, validationBatchSize: 256, ...(process.env.LAB_FIT_VAL === '0' ? {} : { validationData: [validX, validY] }) });

@@ -19,18 +19,20 @@ function isModel(l: Layer): l is Model {
 }
 
 /**
- * Recycles the storage of every tensor the step's tape recorded, except `keep` (inputs, targets, predictions,
- * the loss) and the model's and optimizer's variables: once the update and the metrics are done nothing reads them
- * (the tape is dropped). Only for models made of built-in layers, which keep no reference to what they compute;
- * without this, each step's activations (a CNN's: 10 MB at batch 32) were fresh allocations left to V8's GC.
+ * Recycles the storage of every tensor the step's tape recorded, except `keep` (inputs, targets, predictions, the
+ * loss) and any tensor sharing storage with a leaf of the tape (a variable's value, an input, a constant: a view
+ * such as a reshaped kernel): once the update and the metrics are done nothing reads them (the tape is dropped).
+ * Only for models made of built-in layers, which keep no reference to what they compute; without this, each step's
+ * activations (a CNN's: 10 MB at batch 32) were fresh allocations left to V8's GC.
  */
-export function recycleStepBuffers(model: Model, tape: Tape, keep: readonly Tensor[], extraVariables: readonly { value: Tensor }[]): void {
+export function recycleStepBuffers(model: Model, tape: Tape, keep: readonly Tensor[]): void {
   const bk = backend();
   if (!bk.recycle || tape.nodes.length === 0 || model.isSubclassed || !builtInsOnly(model.layers)) return;
   const kept = new Set<object>();
   for (const t of keep) kept.add(storageKey(t.data));
-  for (const v of model.weights) kept.add(storageKey(v.value.data));
-  for (const v of extraVariables) kept.add(storageKey(v.value.data));
+  const produced = new Set<number>();
+  for (const node of tape.nodes) produced.add(node.output.id);
+  for (const node of tape.nodes) for (const x of node.inputs) if (!produced.has(x.id)) kept.add(storageKey(x.data));
   const dead = new Map<object, TypedArray>();
   for (const node of tape.nodes) {
     const d = node.output.data;

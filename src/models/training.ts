@@ -328,7 +328,7 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
   }
   // A tapped step's activations went to the observer, which may still hold them.
   if (!tap && capture.tape && reuseStepBuffers.enabled) {
-    recycleStepBuffers(model, capture.tape, [...xs, ...ys, ...(sw ? [sw] : []), ...preds, value, ...parts], opt.variables?.() ?? []);
+    recycleStepBuffers(model, capture.tape, [...xs, ...ys, ...(sw ? [sw] : []), ...preds, value, ...parts]);
   }
 }
 
