@@ -128,7 +128,7 @@ Napi::Value DenseGradSgd(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// optimizer(kind, params[], grads[], slots[k][i], hyper[lr, momentum, beta1, beta2, epsilon, rho, wd, iteration], flags)
+// optimizer(kind, params[], grads[], slots[k][i], hyper[lr, momentum, beta1, beta2, epsilon, rho, wd, iteration, uProduct?], flags)
 Napi::Value Optimizer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int kind = static_cast<int>(num(info, 0));
@@ -146,6 +146,7 @@ Napi::Value Optimizer(const Napi::CallbackInfo& info) {
   h.rho = static_cast<float>(hv(5));
   h.weightDecay = static_cast<float>(hv(6));
   h.iteration = hv(7);
+  if (hyper.Length() > 8) h.uProduct = hv(8);
   const long flags = num(info, 5);
   h.nesterov = flags & 1;
   h.amsgrad = flags & 2;
@@ -178,6 +179,8 @@ Napi::Value Optimizer(const Napi::CallbackInfo& info) {
 
 void registerTrainingBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("optimizer", Napi::Function::New(env, Optimizer));
+  // The optimizer kinds this build's kernel knows (the committed WebAssembly build predates nadam).
+  exports.Set("optimizerKinds", Napi::String::New(env, "sgd,adam,rmsprop,nadam"));
   exports.Set("denseGrad", Napi::Function::New(env, DenseGrad));
   exports.Set("denseGradSgd", Napi::Function::New(env, DenseGradSgd));
   exports.Set("scaleShift", Napi::Function::New(env, ScaleShift));

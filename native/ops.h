@@ -10,7 +10,7 @@ enum UnaryKind : int {
 };
 enum BinaryKind : int { B_ADD = 0, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW };
 enum ReduceKind : int { R_SUM = 0, R_MAX, R_MIN };
-enum OptKind : int { O_SGD = 0, O_ADAM, O_RMSPROP };
+enum OptKind : int { O_SGD = 0, O_ADAM, O_RMSPROP, O_NADAM };
 
 constexpr float SELU_ALPHA = 1.6732632423543772f;
 constexpr float SELU_SCALE = 1.0507009873554805f;
@@ -31,6 +31,8 @@ struct Epilogue {
 struct OptHyper {
   float lr = 0, momentum = 0, beta1 = 0, beta2 = 0, epsilon = 0, rho = 0, weightDecay = 0;
   double iteration = 1;
+  /** Nadam: the momentum-schedule product u_1 * ... * u_t (already including this step's u_t). */
+  double uProduct = 1;
   bool nesterov = false, amsgrad = false, centered = false;
 };
 

@@ -108,6 +108,7 @@ LW_EXPORT void lw_optimizer(int kind, float* const* params, const long* lengths,
   h.rho = static_cast<float>(hyper[5]);
   h.weightDecay = static_cast<float>(hyper[6]);
   h.iteration = hyper[7];
+  h.uProduct = hyper[8];
   h.nesterov = flags & 1;
   h.amsgrad = flags & 2;
   h.centered = flags & 4;

@@ -143,17 +143,27 @@ function recycleIntermediates(tape: Tape, produced: readonly Tensor[], results: 
  * Computes f() and the gradients of (the sum of) its value with respect to each variable or tensor.
  * @example const { value, grads } = valueAndGrads(() => w.value.square().sum(), [w]);
  */
-export function valueAndGrads(f: () => Tensor, sources: readonly Source[]): { value: Tensor; grads: Tensor[] } {
+export function valueAndGrads(f: () => Tensor, sources: readonly Source[], capture?: TapeCapture): { value: Tensor; grads: Tensor[] } {
   const { tape, value, watched } = recordValue(f, sources);
+  if (capture) capture.tape = tape;
   return { value, grads: backward(tape, value, watched) };
+}
+
+/**
+ * Receives the tape a valueAndGrads call recorded (a training step hands its forward buffers back after the update).
+ * @internal
+ */
+export interface TapeCapture {
+  tape?: Tape;
 }
 
 /**
  * valueAndGrads for a training step under plain SGD: vjps that can (the dense op) step the marked variables in
  * place during backward; their entries in `grads` are null, already applied. The others are returned as usual.
  */
-export function valueAndGradsWithSgd(f: () => Tensor, sources: readonly Variable[], sgd: SgdFusion): { value: Tensor; grads: (Tensor | null)[] } {
+export function valueAndGradsWithSgd(f: () => Tensor, sources: readonly Variable[], sgd: SgdFusion, capture?: TapeCapture): { value: Tensor; grads: (Tensor | null)[] } {
   const { tape, value, watched } = recordValue(f, sources);
+  if (capture) capture.tape = tape;
   return { value, grads: backwardWithSgd(tape, value, watched, sgd) };
 }
 

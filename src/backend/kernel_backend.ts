@@ -37,6 +37,8 @@ export interface KernelAddon {
   scaleShift(x: Float32Array, scale: Float32Array, shift: Float32Array, rows: number, c: number, y: Float32Array): void;
   movingAverage(targets: Float32Array[], values: Float32Array[], momentum: number): void;
   optimizer(kind: number, params: Float32Array[], grads: Float32Array[], slots: Float32Array[][], hyper: number[], flags: number): void;
+  /** Comma-separated optimizer kinds the kernel knows beyond sgd, adam and rmsprop's codes (absent: those three). */
+  optimizerKinds?: string;
   numThreads(): number;
   /** The active instruction-set path (e.g. 'avx2', 'simd128'). */
   isa(): string;
@@ -52,7 +54,8 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
 };
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
 const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
-const OPTIMIZER: Record<string, number> = { sgd: 0, adam: 1, rmsprop: 2 };
+const OPTIMIZER: Record<string, number> = { sgd: 0, adam: 1, rmsprop: 2, nadam: 3 };
+const BASE_OPTIMIZERS = 'sgd,adam,rmsprop';
 
 function defaultAlpha(op: string, alpha: number | undefined): number {
   return alpha ?? (op === 'elu' ? 1 : op === 'leakyRelu' ? 0.2 : 0);
@@ -78,6 +81,7 @@ function f32(x: RawTensor): x is RawTensor & { data: Float32Array } {
 /** The backend named `name` running L's kernels, its outputs taken from `pool`. */
 export function makeKernelBackend(L: KernelAddon, name: BackendName, pool: OutputPool): Backend {
   const { alloc, recycle } = pool;
+  const knownOptimizers = new Set((L.optimizerKinds ?? BASE_OPTIMIZERS).split(','));
   function unary(op: UnaryOp, x: RawTensor, params: UnaryParams = {}): RawTensor {
     const code = UNARY[op];
     if (code === undefined || !f32(x)) return ref.unary(op, x, params);
@@ -247,7 +251,7 @@ export function makeKernelBackend(L: KernelAddon, name: BackendName, pool: Outpu
   }
 
   function optimizerUpdate(u: OptimizerUpdate): void {
-    const code = OPTIMIZER[u.kind];
+    const code = knownOptimizers.has(u.kind) ? OPTIMIZER[u.kind] : undefined;
     const allF32 = (xs: readonly unknown[]): boolean => xs.every((x) => x instanceof Float32Array);
     if (code === undefined || !allF32(u.params) || !allF32(u.grads) || !u.slots.every(allF32)) {
       ref.optimizerUpdate(u);
@@ -257,7 +261,7 @@ export function makeKernelBackend(L: KernelAddon, name: BackendName, pool: Outpu
     const f = u.flags ?? {};
     const hyper = [
       h.learningRate, h.momentum ?? 0, h.beta1 ?? 0.9, h.beta2 ?? 0.999, h.epsilon ?? 1e-7, h.rho ?? 0.9,
-      h.weightDecay ?? 0, h.iteration ?? 1,
+      h.weightDecay ?? 0, h.iteration ?? 1, h.uProduct ?? 1,
     ];
     const flags = (f.nesterov ? 1 : 0) | (f.amsgrad ? 2 : 0) | (f.centered ? 4 : 0);
     L.optimizer(code, u.params, u.grads, u.slots, hyper, flags);

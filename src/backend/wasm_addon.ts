@@ -226,7 +226,7 @@ export function makeWasmAddon(w: WasmExports, isa: string, heap: WasmHeap | null
       const np = params.length;
       if (grads.length !== np) throw new TypeError('optimizer: params and grads differ in count');
       if (slots.length > 4) throw new TypeError('optimizer: at most 4 slots per parameter');
-      let floats = 8 * np + 32;
+      let floats = 8 * np + 64;
       for (let p = 0; p < np; p++) {
         if (grads[p].length !== params[p].length) throw new TypeError('optimizer: a gradient differs in length from its parameter');
         floats += (2 + slots.length) * (params[p].length + 16);
@@ -234,7 +234,7 @@ export function makeWasmAddon(w: WasmExports, isa: string, heap: WasmHeap | null
       s.begin(floats);
       const ptrs = s.take(6 * np);
       const lens = s.take(np);
-      const ph = s.take(16);
+      const ph = s.take(18); // 9 doubles
       const where: number[][] = [];
       for (let p = 0; p < np; p++) {
         const row = [s.put(params[p]), s.put(grads[p]), ...slots.map((sl) => {
@@ -249,13 +249,14 @@ export function makeWasmAddon(w: WasmExports, isa: string, heap: WasmHeap | null
         words.set(row, (ptrs >> 2) + 6 * p);
         words[(lens >> 2) + p] = params[p].length;
       });
-      new Float64Array(w.memory.buffer, ph, 8).set(hyper.slice(0, 8));
+      new Float64Array(w.memory.buffer, ph, 9).set([...hyper.slice(0, 8), hyper[8] ?? 1]);
       w.lw_optimizer(kind, ptrs, lens, np, slots.length, ph, flags);
       for (let p = 0; p < np; p++) {
         s.get(where[p][0], params[p]);
         slots.forEach((sl, k) => s.get(where[p][2 + k], sl[p]));
       }
     },
+    optimizerKinds: 'sgd,adam,rmsprop,nadam',
     numThreads: () => w.lw_num_threads(),
     isa: () => isa,
   };

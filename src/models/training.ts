@@ -4,7 +4,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { trainableStateVersion, Variable } from '../autograd/variable.js';
 import { noGrad } from '../autograd/tape.js';
 import { backend } from '../backend/registry.js';
-import { valueAndGrads, valueAndGradsWithSgd } from '../autograd/gradients.js';
+import { valueAndGrads, valueAndGradsWithSgd, type TapeCapture } from '../autograd/gradients.js';
+import { recycleStepBuffers } from './step_buffers.js';
 import { add, concat, mul } from '../ops/index.js';
 import { Loss } from '../losses/loss.js';
 import { get as getLoss, canonicalLossName } from '../losses/index.js';
@@ -311,17 +312,32 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
   // Plain SGD is applied during backward where an op can fuse it (dense: the kernel's gradient is never stored).
   const opt = c.optimizer;
   const rate = !tap && fusedSgd.enabled && vars.length > 0 && opt.completeStep ? opt.fusableSgdRate?.() ?? null : null;
+  const capture: TapeCapture = {};
+  let value: Tensor;
   if (rate === null || !opt.completeStep) {
-    const { value, grads } = valueAndGrads(forward, vars);
-    tap?.gradients({ xs, ys, loss: value, vars, grads });
-    if (vars.length > 0) opt.applyGradients(grads.map((g, i) => [g, vars[i]] as [Tensor, Variable]));
-    finishStep(model, c, trackers, grads, { value, preds, parts, ys, sw, n: xs[0].shape[0] });
-    return;
+    const r = valueAndGrads(forward, vars, capture);
+    value = r.value;
+    tap?.gradients({ xs, ys, loss: value, vars, grads: r.grads });
+    if (vars.length > 0) opt.applyGradients(r.grads.map((g, i) => [g, vars[i]] as [Tensor, Variable]));
+    finishStep(model, c, trackers, r.grads, { value, preds, parts, ys, sw, n: xs[0].shape[0] });
+  } else {
+    const r = valueAndGradsWithSgd(forward, vars, { learningRate: rate, sources: vars.map((v) => v.dtype === 'float32') }, capture);
+    value = r.value;
+    opt.completeStep(r.grads.map((g, i) => [g, vars[i]] as const), new Set(vars.filter((_, i) => r.grads[i] === null)));
+    finishStep(model, c, trackers, r.grads.filter((g): g is Tensor => g !== null), { value, preds, parts, ys, sw, n: xs[0].shape[0] });
   }
-  const { value, grads } = valueAndGradsWithSgd(forward, vars, { learningRate: rate, sources: vars.map((v) => v.dtype === 'float32') });
-  opt.completeStep(grads.map((g, i) => [g, vars[i]] as const), new Set(vars.filter((_, i) => grads[i] === null)));
-  finishStep(model, c, trackers, grads.filter((g): g is Tensor => g !== null), { value, preds, parts, ys, sw, n: xs[0].shape[0] });
+  // A tapped step's activations went to the observer, which may still hold them.
+  if (!tap && capture.tape && reuseStepBuffers.enabled) {
+    recycleStepBuffers(model, capture.tape, [...xs, ...ys, ...(sw ? [sw] : []), ...preds, value, ...parts]);
+  }
 }
+
+/**
+ * Whether trainStep hands the forward pass's buffers back after each step (on by default; LAYERWISE_REUSE_STEP_BUFFERS=0
+ * turns it off). Both give the same weights: the bench and tests compare them through this switch.
+ * @internal
+ */
+export const reuseStepBuffers = { enabled: envVar('LAYERWISE_REUSE_STEP_BUFFERS') !== '0' };
 
 /** After the update: recycles the step's gradients, applies constraints and records loss and metrics. */
 function finishStep(model: Model, c: CompiledState, trackers: Trackers, grads: readonly Tensor[],

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { loadNativeBackend, nativeInfo, setPoisonOutputs } from '../../src/backend/native.js';
 import { ALL_ISAS, describeEachIsa } from './each_isa.js';
 import { kernelSuite, rand } from '../helpers/kernel_suite.js';
+import { referenceBackend } from '../../src/backend/reference/index.js';
 
 const { backend: nb, error } = loadNativeBackend();
 const skip = nb ? false : `native backend not available: ${error}`;
@@ -25,6 +26,28 @@ describeEachIsa('native backend', skip, (isa) => {
   });
 
   kernelSuite(native);
+
+  it('runs sgd, adam, rmsprop and nadam on its own kernel (never the reference fallback)', () => {
+    const fallback = referenceBackend.optimizerUpdate;
+    const fellBack: string[] = [];
+    referenceBackend.optimizerUpdate = (u) => {
+      fellBack.push(u.kind);
+      fallback(u);
+    };
+    try {
+      for (const kind of ['sgd', 'adam', 'rmsprop', 'nadam'] as const) {
+        const w = rand([64], 5).data as Float32Array;
+        const before = Float32Array.from(w);
+        const slots = kind === 'sgd' ? [] : kind === 'rmsprop' ? [[new Float32Array(64)]] : [[new Float32Array(64)], [new Float32Array(64)]];
+        native().optimizerUpdate({ kind, params: [w], grads: [rand([64], 6).data as Float32Array], slots,
+          hyper: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, rho: 0.9, iteration: 1, uProduct: 0.9 * (1 - 0.5 * 0.96) } });
+        assert.notDeepEqual(w, before, kind);
+      }
+      assert.deepEqual(fellBack, []);
+    } finally {
+      referenceBackend.optimizerUpdate = fallback;
+    }
+  });
 
   it('multi-threaded kernels (LAYERWISE_NUM_THREADS=2, in a child process) match the reference', () => {
     const here = new URL('.', import.meta.url).href;

@@ -298,6 +298,8 @@ describe('optimizerUpdate', () => {
     ['adam', { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, iteration: 3 }, { amsgrad: true }, 3],
     ['rmsprop', { learningRate: 0.001, rho: 0.9, epsilon: 1e-7 }, {}, 1],
     ['rmsprop', { learningRate: 0.001, rho: 0.9, epsilon: 1e-7, momentum: 0.5 }, { centered: true }, 3],
+    // u_product = u_1 u_2 u_3 with u_t = 0.9 (1 - 0.5 * 0.96^t)
+    ['nadam', { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, iteration: 3, uProduct: [1, 2, 3].reduce((p, t) => p * 0.9 * (1 - 0.5 * 0.96 ** t), 1) }, {}, 2],
   ];
   for (const [kind, hyper, flags, nslots] of kinds) {
     it(`${kind} ${JSON.stringify(hyper)} ${JSON.stringify(flags)} over several parameters`, () => {

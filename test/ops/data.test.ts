@@ -58,6 +58,8 @@ describeEachBackend('data ops', () => {
     it('where selects with broadcasting', () => {
       assert.deepEqual(o.where(o.greater(m, 3), m, 0).array(), [[0, 0, 0], [4, 5, 6]]);
       assert.deepEqual(o.where([true, false, true], m, [[-1], [-2]]).array(), [[1, -1, 3], [4, -2, 6]]);
+      assert.deepEqual(o.where(o.greater(m, 3), m, o.neg(m)).array(), [[-1, -2, -3], [4, 5, 6]], 'same shapes: one flat pass');
+      assert.deepEqual(o.where(true, 7, m).array(), [[7, 7, 7], [7, 7, 7]], 'a single condition and value');
     });
     it('booleanMask picks rows (or elements) where the mask is true', () => {
       assert.deepEqual(o.booleanMask(m, [false, true]).array(), [[4, 5, 6]]);

@@ -135,6 +135,24 @@ void optimizerStep(int kind, float* w, const float* g, float* const* s, int nslo
         w[i] -= a * m[i] / (std::sqrt(v[i]) + eps);
       }
     }
+  } else if (kind == O_NADAM) {
+    // Keras 3 Nadam, each step in float32 as Keras does: m_hat = u_{t+1} m / (1 - P u_{t+1}) + (1 - u_t) g / (1 - P),
+    // v_hat = v / (1 - b2^t), w -= m_hat lr / (sqrt(v_hat) + eps) with P = u_product (u_t included).
+    const double t = h.iteration, b1 = h.beta1;
+    const double ut = b1 * (1.0 - 0.5 * std::pow(0.96, t));
+    const double ut1 = b1 * (1.0 - 0.5 * std::pow(0.96, t + 1.0));
+    const float fut1 = static_cast<float>(ut1), gscale = static_cast<float>(1.0 - ut);
+    const float d1 = static_cast<float>(1.0 - h.uProduct * ut1), d0 = static_cast<float>(1.0 - h.uProduct);
+    const float dv = static_cast<float>(1.0 - std::pow(static_cast<double>(h.beta2), t));
+    const float c1 = 1.f - h.beta1, c2 = 1.f - h.beta2, eps = h.epsilon;
+    float* m = s[0];
+    float* v = s[1];
+    for (long i = 0; i < n; i++) {
+      m[i] += (g[i] - m[i]) * c1;
+      v[i] += (g[i] * g[i] - v[i]) * c2;
+      const float mHat = fut1 * m[i] / d1 + gscale * g[i] / d0;
+      w[i] -= mHat * lr / (std::sqrt(v[i] / dv) + eps);
+    }
   } else if (kind == O_RMSPROP) {
     const float rho = h.rho, eps = h.epsilon, mom = h.momentum;
     float* v = s[0];

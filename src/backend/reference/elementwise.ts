@@ -127,6 +127,14 @@ export function where(cond: RawTensor, a: RawTensor, b: RawTensor): RawTensor {
   const ab = broadcastShapes(a.shape, b.shape, 'where');
   const shape = broadcastShapes(cond.shape, ab, 'where');
   const out = allocate(a.dtype, sizeOf(shape));
+  // Without broadcasting (every operand full size or a single value), one flat pass.
+  const n = out.length;
+  if ([cond, a, b].every((t) => t.data.length === n || t.data.length === 1)) {
+    const [c, av, bv] = [cond.data, a.data, b.data];
+    const [kc, ka, kb] = [c.length === n ? 1 : 0, av.length === n ? 1 : 0, bv.length === n ? 1 : 0];
+    for (let i = 0; i < n; i++) out[i] = c[i * kc] !== 0 ? av[i * ka] : bv[i * kb];
+    return { data: out, shape, dtype: a.dtype };
+  }
   const sc = broadcastStrides(cond.shape, shape);
   const sa = broadcastStrides(a.shape, shape);
   const sb = broadcastStrides(b.shape, shape);

@@ -22,8 +22,18 @@ export function slice(x: RawTensor, begin: readonly number[], size: readonly num
   for (let i = 0; i < begin.length; i++) base += begin[i] * strides[i];
   const out = allocate(x.dtype, sizeOf(size));
   const d = x.data;
-  forEachBroadcast(size, strides, strides, (i, ia) => {
-    out[i] = d[base + ia];
+  // The trailing axes taken whole, and the axis before them, are contiguous in x: copy such runs as blocks
+  // (a batch of rows is one block copy instead of an element-by-element walk).
+  let outer = size.length;
+  let run = 1;
+  while (outer > 0 && size[outer - 1] === x.shape[outer - 1]) run *= size[--outer];
+  if (outer > 0) run *= size[--outer];
+  if (run === 0) return { data: out, shape: [...size], dtype: x.dtype };
+  const outerShape = size.slice(0, outer);
+  const outerStrides = strides.slice(0, outer);
+  forEachBroadcast(outerShape, outerStrides, outerStrides, (i, ia) => {
+    const from = base + ia;
+    (out as Float32Array).set((d as Float32Array).subarray(from, from + run), i * run);
   });
   return { data: out, shape: [...size], dtype: x.dtype };
 }
