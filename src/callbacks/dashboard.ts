@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Callback, type Logs } from './callback.js';
 import type { ModelData } from '../models/data.js';
 import { gradientReport, type GradientReport, type LayerTensors } from '../diagnostics/report.js';
+import type { ReportCache } from '../diagnostics/warnings.js';
 import { StepReport } from '../diagnostics/step_report.js';
 import { summaryOf } from '../models/summary.js';
 import { leafLayers } from '../diagnostics/forward.js';
@@ -89,6 +90,8 @@ export class Dashboard extends Callback {
   private due = false;
   private tapped: StepReport | null = null;
   private readonly hists = new Map<string, { weights: Histogram; activations: Histogram; gradients: Histogram }>();
+  /** The model's structure facts the fit's reports share (read once per fit). */
+  private cache: ReportCache = { activations: new Map() };
 
   constructor(options: DashboardOptions) {
     super();
@@ -124,6 +127,7 @@ export class Dashboard extends Callback {
     this.healthOff = false;
     this.due = false;
     this.takeTapped();
+    this.cache = { activations: new Map() };
     const model = this.model!;
     let summary = '';
     try {
@@ -164,7 +168,7 @@ export class Dashboard extends Callback {
     // The report rides on the step about to run (its own forward outputs and gradients) when it can.
     const model = this.model;
     if (this.due && !this.options.data && model && model.stepTap === null && StepReport.supports(model)) {
-      this.tapped = new StepReport(model, { onLayerTensors: this.histogramsOf() });
+      this.tapped = new StepReport(model, { onLayerTensors: this.histogramsOf(), cache: this.cache });
       model.stepTap = this.tapped;
     }
   }
@@ -190,10 +194,19 @@ export class Dashboard extends Callback {
     this.due = false;
     const tapped = this.takeTapped();
     if (tapped?.report || tapped?.error) {
+      const written = performance.now();
       this.recordHealth(batch, tapped.startedAt, tapped.ms, tapped.report, tapped.error);
-      return this.afterBatch(true, performance.now());
+      return this.afterHealth(written);
     }
-    return this.health(batch).then(() => this.afterBatch(true, performance.now()));
+    return this.health(batch).then(() => this.afterHealth(performance.now()));
+  }
+
+  /** After a health record: the step ends, the lines are written, and writing counts as part of the report's cost. */
+  private afterHealth(since: number): void {
+    this.afterBatch(true, since);
+    const ms = performance.now() - since;
+    this.healthMs += ms;
+    this.lastHealthMs += ms;
   }
 
   /** Whether one more report (as long as the last) keeps the reports within maxOverhead of the run's time so far. */
@@ -280,7 +293,7 @@ export class Dashboard extends Callback {
     let report: GradientReport | null = null;
     let error: Error | null = null;
     try {
-      report = await gradientReport(model, probe[0], probe[1], { onLayerTensors: this.histogramsOf() });
+      report = await gradientReport(model, probe[0], probe[1], { onLayerTensors: this.histogramsOf(), cache: this.cache });
     } catch (e) {
       error = e as Error;
     }

@@ -117,11 +117,53 @@ export const HISTOGRAM_SAMPLE = 8192;
  * than `sample` values contributes every k-th value (k = ceil(length / sample)).
  */
 export function histogram(arrays: ArrayLike<number>[], bins = 30, sample = HISTOGRAM_SAMPLE): Histogram {
-  // NOTE: plain loops with local accumulators: closures over min/max (arrays.forEach) kept them in a heap context,
-  // several times slower on the hundreds of thousands of values a deep model's report reads.
-  let min = Infinity, max = -Infinity, nonFinite = 0;
+  // NOTE: plain indexed loops with local accumulators (closures kept them in a heap context), one branch per value
+  // (NaN fails every comparison, an infinite value lies outside the finite [min, max]) and the counts in an
+  // Int32Array: a health report of a deep model reads hundreds of thousands of values.
+  let min = Infinity, max = -Infinity;
+  for (let j = 0; j < arrays.length; j++) {
+    const a = arrays[j], n = a.length, stride = n > sample ? Math.ceil(n / sample) : 1;
+    for (let i = 0; i < n; i += stride) {
+      const v = a[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  // An infinite value took the place of the finite min or max: find them again among the finite values.
+  if (min === -Infinity || max === Infinity) [min, max] = finiteRange(arrays, sample);
+  if (!(min <= max)) min = max = 0;
+  const width = (max - min) / bins;
+  const last = bins - 1;
+  const c = new Int32Array(Math.max(bins, 1));
+  let nonFinite = 0;
+  for (let j = 0; j < arrays.length; j++) {
+    const a = arrays[j], n = a.length, stride = n > sample ? Math.ceil(n / sample) : 1;
+    if (width > 0) {
+      for (let i = 0; i < n; i += stride) {
+        const v = a[i];
+        if (v >= min && v <= max) {
+          const b = ((v - min) / width) | 0; // floor: the value is at least min
+          c[b > last ? last : b]++;
+        } else nonFinite++;
+      }
+    } else {
+      for (let i = 0; i < n; i += stride) {
+        const v = a[i];
+        if (v - v === 0) c[0]++;
+        else nonFinite++;
+      }
+    }
+  }
+  const counts = new Array<number>(bins);
+  for (let b = 0; b < bins; b++) counts[b] = c[b];
+  return { min, max, counts, nonFinite };
+}
+
+/** The finite min and max of the sampled values ([Infinity, -Infinity] when there is none). */
+function finiteRange(arrays: ArrayLike<number>[], sample: number): [number, number] {
+  let min = Infinity, max = -Infinity;
   for (const a of arrays) {
-    const stride = Math.max(1, Math.ceil(a.length / sample));
+    const stride = a.length > sample ? Math.ceil(a.length / sample) : 1;
     for (let i = 0; i < a.length; i += stride) {
       const v = a[i];
       if (v - v !== 0) continue; // NaN or infinite
@@ -129,22 +171,7 @@ export function histogram(arrays: ArrayLike<number>[], bins = 30, sample = HISTO
       if (v > max) max = v;
     }
   }
-  const counts = new Array<number>(bins).fill(0);
-  if (!(min <= max)) min = max = 0;
-  const width = (max - min) / bins;
-  const last = bins - 1;
-  for (const a of arrays) {
-    const stride = Math.max(1, Math.ceil(a.length / sample));
-    for (let i = 0; i < a.length; i += stride) {
-      const v = a[i];
-      if (v - v !== 0) {
-        nonFinite++;
-        continue;
-      }
-      counts[width > 0 ? Math.min(last, Math.floor((v - min) / width)) : 0]++;
-    }
-  }
-  return { min, max, counts, nonFinite };
+  return [min, max];
 }
 
 /** JSON has no NaN or Infinity: such numbers are written as null. */
