@@ -201,22 +201,28 @@ export function freshRunDir(logDir: string, base: string): { name: string; dir: 
   }
 }
 
-/** Most characters batch lines wait in memory (about 1 MB) before they are written, however short the steps. */
+/** Most bytes of lines (UTF-8) that wait in memory (about 1 MB) before they are written, however short the steps. */
 export const MAX_BUFFERED_CHARS = 1 << 20;
 
+/** Room beyond maxBufferedChars in a LineWriter's buffer, so the line that crosses the bound still fits. */
+const LINE_SLACK = 1 << 16;
+
 /**
- * Appends whole lines to a file opened in append mode. Lines wait in memory (one string, no object per line)
- * until flush, or until `maxBufferedChars` are waiting; each flush writes its lines in order with the rest of
- * a short write written next, so the file only ever ends in a complete line or in a line still being written
- * (without its newline, which readers skip): a killed process leaves a log readable up to its last flushed line.
+ * Appends whole lines to a file opened in append mode. Lines wait in memory, copied as UTF-8 into one buffer
+ * allocated once (so a waiting line is no string the garbage collector has to keep), until flush, or until
+ * `maxBufferedChars` bytes are waiting; each flush writes its lines in order with the rest of a short write written
+ * next, so the file only ever ends in a complete line or in a line still being written (without its newline, which
+ * readers skip): a killed process leaves a log readable up to its last flushed line.
  */
 export class LineWriter {
   private fd: number | null;
-  private buffered = '';
+  private readonly buffer: Buffer;
+  private used = 0;
   private lines = 0;
 
   constructor(readonly path: string, readonly maxBufferedChars = MAX_BUFFERED_CHARS) {
     this.fd = openSync(path, 'a');
+    this.buffer = Buffer.allocUnsafeSlow(maxBufferedChars + LINE_SLACK);
   }
 
   push(record: LogRecord): void {
@@ -225,9 +231,19 @@ export class LineWriter {
 
   /** Appends one line that is already JSON text (no newline inside). */
   pushLine(json: string): void {
-    this.buffered += json + '\n';
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const most = json.length * 3 + 1;
+    if (this.used + most > this.buffer.length) {
+      this.flush();
+      if (most > this.buffer.length) {
+        this.writeAll(Buffer.from(json + '\n', 'utf8'));
+        return;
+      }
+    }
+    this.used += this.buffer.write(json, this.used, 'utf8');
+    this.buffer[this.used++] = 0x0a;
     this.lines++;
-    if (this.buffered.length >= this.maxBufferedChars) this.flush();
+    if (this.used >= this.maxBufferedChars) this.flush();
   }
 
   get pendingLines(): number {
@@ -236,9 +252,14 @@ export class LineWriter {
 
   flush(): void {
     if (this.fd === null || this.lines === 0) return;
-    const bytes = Buffer.from(this.buffered, 'utf8');
-    this.buffered = '';
+    const n = this.used;
+    this.used = 0;
     this.lines = 0;
+    this.writeAll(this.buffer.subarray(0, n));
+  }
+
+  private writeAll(bytes: Uint8Array): void {
+    if (this.fd === null) return;
     for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off);
   }
 

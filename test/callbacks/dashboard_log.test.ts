@@ -56,6 +56,19 @@ describe('dashboard run log', () => {
     });
   });
 
+  it('keeps lines in order across the bound: non-ASCII text, and a line longer than the whole buffer', async () => {
+    await withDir(async (dir) => {
+      const file = path.join(dir, 'events.jsonl');
+      const w = new LineWriter(file, 100);
+      const texts = ['é→😀 "q"\n', 'z'.repeat(70_000), 'ü'.repeat(30), 'short', '😀'.repeat(40_000), 'end'];
+      texts.forEach((text, i) => w.pushLine(JSON.stringify({ type: 'note', step: i, t: 0, text })));
+      w.close();
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      assert.equal(lines.pop(), '');
+      assert.deepEqual(lines.map((l) => (JSON.parse(l) as { text: string }).text), texts);
+    });
+  });
+
   it('a killed fit loses only the batch lines since the last write (flushEveryMs), never a part of a line', async () => {
     await withDir(async (logDir) => {
       // Killed at step 6 of epoch 1 (batch 8 of 10 per epoch): with flushEveryMs 0 every batch line is on disk,
