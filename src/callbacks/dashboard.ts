@@ -8,7 +8,7 @@ import { StepReport } from '../diagnostics/step_report.js';
 import { summaryOf } from '../models/summary.js';
 import { leafLayers } from '../diagnostics/forward.js';
 import {
-  BatchLines, LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
+  LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
   type HealthRecord, type Histogram,
 } from './dashboard_log.js';
 
@@ -68,7 +68,6 @@ export class Dashboard extends Callback {
   url: string | null = null;
   private readonly options: DashboardOptions;
   private writer: LineWriter | null = null;
-  private lines = new BatchLines();
   private readonly flushEveryMs: number;
   private server: BoardHandle | null = null;
   private t0 = 0;
@@ -116,7 +115,6 @@ export class Dashboard extends Callback {
     this.runDir = run.dir;
     this.runName = run.name;
     this.writer = new LineWriter(join(run.dir, LOG_FILE));
-    this.lines = new BatchLines();
     this.t0 = performance.now();
     this.step = 0;
     this.lastFlush = this.windowStart = this.lastBatchEnd = this.t0;
@@ -190,7 +188,7 @@ export class Dashboard extends Callback {
       this.windowSamples = 0;
       lr = this.learningRate();
     }
-    w.pushLine(this.lines.line(this.step, this.epoch, batch, now - this.t0, lr, this.sps, logs));
+    w.pushBatch(this.step, this.epoch, batch, now - this.t0, lr, this.sps, logs);
     if (!this.due) return this.afterBatch(false, now);
     this.due = false;
     const tapped = this.takeTapped();

@@ -219,6 +219,9 @@ export class LineWriter {
   private readonly buffer: Buffer;
   private used = 0;
   private lines = 0;
+  private readonly queue = new BatchQueue();
+  private readonly batchLines = new BatchLines();
+  private readonly appendLine = (json: string): void => this.append(json);
 
   constructor(readonly path: string, readonly maxBufferedChars = MAX_BUFFERED_CHARS) {
     this.fd = openSync(path, 'a');
@@ -229,12 +232,33 @@ export class LineWriter {
     this.pushLine(JSON.stringify(record));
   }
 
+  /**
+   * Appends a batch record (its line as BatchLines.line makes it). It waits as numbers and becomes its line when
+   * the writer writes, or when another line is appended (lines stay in order).
+   */
+  pushBatch(step: number, epoch: number, batch: number, t: number, lr: number | null | undefined, sps: number | null, logs: Record<string, number>): void {
+    const q = this.queue;
+    if (q.add(step, epoch, batch, t, lr, sps, logs)) return;
+    this.drainBatches();
+    q.reset(logs);
+    q.add(step, epoch, batch, t, lr, sps, logs);
+  }
+
+  private drainBatches(): void {
+    if (this.queue.count > 0) this.queue.drain(this.batchLines, this.appendLine);
+  }
+
   /** Appends one line that is already JSON text (no newline inside). */
   pushLine(json: string): void {
+    this.drainBatches();
+    this.append(json);
+  }
+
+  private append(json: string): void {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     const most = json.length * 3 + 1;
     if (this.used + most > this.buffer.length) {
-      this.flush();
+      this.writeBuffered();
       if (most > this.buffer.length) {
         this.writeAll(Buffer.from(json + '\n', 'utf8'));
         return;
@@ -243,14 +267,20 @@ export class LineWriter {
     this.used += this.buffer.write(json, this.used, 'utf8');
     this.buffer[this.used++] = 0x0a;
     this.lines++;
-    if (this.used >= this.maxBufferedChars) this.flush();
+    if (this.used >= this.maxBufferedChars) this.writeBuffered();
   }
 
   get pendingLines(): number {
-    return this.lines;
+    return this.lines + this.queue.count;
   }
 
   flush(): void {
+    this.drainBatches();
+    this.writeBuffered();
+  }
+
+  /** Writes the lines in the buffer (not the batch records still held as numbers). */
+  private writeBuffered(): void {
     if (this.fd === null || this.lines === 0) return;
     const n = this.used;
     this.used = 0;
@@ -281,21 +311,94 @@ export class BatchLines {
   private spsText = 'null';
 
   line(step: number, epoch: number, batch: number, t: number, lr: number | null | undefined, sps: number | null, logs: Record<string, number>): string {
+    let s = this.head(step, epoch, batch, t, lr, sps);
+    let first = true;
+    for (const k in logs) {
+      s += (first ? '' : ',') + this.key(k) + numberText(logs[k]);
+      first = false;
+    }
+    return s + '}}';
+  }
+
+  /** The same line with the logs given as keys and their values at `vals[at ...]` (see BatchQueue). */
+  lineOf(step: number, epoch: number, batch: number, t: number, lr: number | null | undefined, sps: number | null, keys: readonly string[], vals: Float64Array, at: number): string {
+    let s = this.head(step, epoch, batch, t, lr, sps);
+    for (let i = 0; i < keys.length; i++) s += (i === 0 ? '' : ',') + this.key(keys[i]) + numberText(vals[at + i]);
+    return s + '}}';
+  }
+
+  private head(step: number, epoch: number, batch: number, t: number, lr: number | null | undefined, sps: number | null): string {
     if (sps !== this.spsValue) {
       this.spsValue = sps;
       this.spsText = sps !== null && Number.isFinite(sps) ? String(Math.round(sps)) : 'null';
     }
     let s = `{"type":"batch","step":${step},"epoch":${epoch},"batch":${batch},"t":${hundredths(t)}`;
     if (lr !== undefined) s += `,"lr":${numberText(lr)}`;
-    s += `,"sps":${this.spsText},"logs":{`;
-    let first = true;
+    return s + `,"sps":${this.spsText},"logs":{`;
+  }
+
+  private key(k: string): string {
+    let key = this.keys.get(k);
+    if (key === undefined) this.keys.set(k, (key = JSON.stringify(k) + ':'));
+    return key;
+  }
+}
+
+/** Batch records a LineWriter holds at most as numbers before it turns them into lines. */
+export const BATCH_QUEUE_RECORDS = 512;
+
+/**
+ * Batch records kept as numbers (typed arrays filled in place, no string or object per batch) until their lines
+ * are made, all at once, when the writer writes: formatting many lines in one go runs warm in the caches, where
+ * a line made between two training steps finds them cold. The logs of the records held share one key list.
+ */
+class BatchQueue {
+  count = 0;
+  keys: string[] = [];
+  private readonly head = new Float64Array(BATCH_QUEUE_RECORDS * 6);
+  private readonly spsOf = new Float64Array(BATCH_QUEUE_RECORDS);
+  private vals = new Float64Array(0);
+
+  /** Holds one record; false (nothing held) when full or when the logs' keys differ from the held records'. */
+  add(step: number, epoch: number, batch: number, t: number, lr: number | null | undefined, sps: number | null, logs: Record<string, number>): boolean {
+    const n = this.count;
+    if (n === BATCH_QUEUE_RECORDS) return false;
+    const keys = this.keys, width = keys.length, vals = this.vals;
+    let i = 0;
     for (const k in logs) {
-      let key = this.keys.get(k);
-      if (key === undefined) this.keys.set(k, (key = JSON.stringify(k) + ':'));
-      s += (first ? '' : ',') + key + numberText(logs[k]);
-      first = false;
+      if (i === width || k !== keys[i]) return false;
+      const v = logs[k];
+      vals[n * width + i++] = typeof v === 'number' ? v : NaN;
     }
-    return s + '}}';
+    if (i !== width) return false;
+    const h = this.head, o = n * 6;
+    h[o] = step;
+    h[o + 1] = epoch;
+    h[o + 2] = batch;
+    h[o + 3] = t;
+    // lr: absent (no key) -> 0 in the flag slot; null -> NaN (written as null, as numberText writes it).
+    h[o + 4] = lr === undefined ? 0 : 1;
+    h[o + 5] = lr === undefined || lr === null ? NaN : lr;
+    this.spsOf[n] = sps === null ? NaN : sps;
+    this.count = n + 1;
+    return true;
+  }
+
+  /** Empties the queue for records whose logs have these keys. */
+  reset(logs: Record<string, number>): void {
+    this.count = 0;
+    this.keys = Object.keys(logs);
+    if (this.vals.length < BATCH_QUEUE_RECORDS * this.keys.length) this.vals = new Float64Array(BATCH_QUEUE_RECORDS * this.keys.length);
+  }
+
+  /** The lines of the records held, in order (the queue is emptied). */
+  drain(lines: BatchLines, out: (line: string) => void): void {
+    const h = this.head, width = this.keys.length;
+    for (let r = 0; r < this.count; r++) {
+      const o = r * 6, sps = this.spsOf[r];
+      out(lines.lineOf(h[o], h[o + 1], h[o + 2], h[o + 3], h[o + 4] === 0 ? undefined : h[o + 5], Number.isNaN(sps) ? null : sps, this.keys, this.vals, r * width));
+    }
+    this.count = 0;
   }
 }
 
