@@ -27,7 +27,7 @@ export interface DashboardOptions {
    * Most of the training time health reports may take (default 0.01): after the first report (step 0), one
    * falls due only if the reports so far plus one more (as long as the last) stay within this fraction of
    * the run's time so far, so big models and short runs are probed less often. A report's time counts its figures,
-   * histograms and the writing of its line.
+   * histograms and the writing of its line (`Infinity`: a report at every due step, whatever it costs).
    */
   maxOverhead?: number;
   /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). Each tensor contributes at most 8192 evenly strided values. */
