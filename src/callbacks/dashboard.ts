@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { Callback, type Logs } from './callback.js';
 import type { ModelData } from '../models/data.js';
 import { gradientReport, type GradientReport, type LayerTensors } from '../diagnostics/report.js';
+import type { ReportCache } from '../diagnostics/warnings.js';
 import { StepReport } from '../diagnostics/step_report.js';
 import { summaryOf } from '../models/summary.js';
 import { leafLayers } from '../diagnostics/forward.js';
 import {
-  BatchLines, LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
+  LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
   type HealthRecord, type Histogram,
 } from './dashboard_log.js';
 
@@ -25,7 +26,8 @@ export interface DashboardOptions {
   /**
    * Most of the training time health reports may take (default 0.01): after the first report (step 0), one
    * falls due only if the reports so far plus one more (as long as the last) stay within this fraction of
-   * the run's time so far, so big models and short runs are probed less often.
+   * the run's time so far, so big models and short runs are probed less often. A report's time counts its figures,
+   * histograms and the writing of its line (`Infinity`: a report at every due step, whatever it costs).
    */
   maxOverhead?: number;
   /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). Each tensor contributes at most 8192 evenly strided values. */
@@ -66,7 +68,6 @@ export class Dashboard extends Callback {
   url: string | null = null;
   private readonly options: DashboardOptions;
   private writer: LineWriter | null = null;
-  private lines = new BatchLines();
   private readonly flushEveryMs: number;
   private server: BoardHandle | null = null;
   private t0 = 0;
@@ -89,6 +90,8 @@ export class Dashboard extends Callback {
   private due = false;
   private tapped: StepReport | null = null;
   private readonly hists = new Map<string, { weights: Histogram; activations: Histogram; gradients: Histogram }>();
+  /** The model's structure facts the fit's reports share (read once per fit). */
+  private cache: ReportCache = { activations: new Map() };
 
   constructor(options: DashboardOptions) {
     super();
@@ -112,7 +115,6 @@ export class Dashboard extends Callback {
     this.runDir = run.dir;
     this.runName = run.name;
     this.writer = new LineWriter(join(run.dir, LOG_FILE));
-    this.lines = new BatchLines();
     this.t0 = performance.now();
     this.step = 0;
     this.lastFlush = this.windowStart = this.lastBatchEnd = this.t0;
@@ -124,6 +126,7 @@ export class Dashboard extends Callback {
     this.healthOff = false;
     this.due = false;
     this.takeTapped();
+    this.cache = { activations: new Map() };
     const model = this.model!;
     let summary = '';
     try {
@@ -164,7 +167,7 @@ export class Dashboard extends Callback {
     // The report rides on the step about to run (its own forward outputs and gradients) when it can.
     const model = this.model;
     if (this.due && !this.options.data && model && model.stepTap === null && StepReport.supports(model)) {
-      this.tapped = new StepReport(model, { onLayerTensors: this.histogramsOf() });
+      this.tapped = new StepReport(model, { onLayerTensors: this.histogramsOf(), cache: this.cache });
       model.stepTap = this.tapped;
     }
   }
@@ -185,15 +188,24 @@ export class Dashboard extends Callback {
       this.windowSamples = 0;
       lr = this.learningRate();
     }
-    w.pushLine(this.lines.line(this.step, this.epoch, batch, now - this.t0, lr, this.sps, logs));
+    w.pushBatch(this.step, this.epoch, batch, now - this.t0, lr, this.sps, logs);
     if (!this.due) return this.afterBatch(false, now);
     this.due = false;
     const tapped = this.takeTapped();
     if (tapped?.report || tapped?.error) {
+      const written = performance.now();
       this.recordHealth(batch, tapped.startedAt, tapped.ms, tapped.report, tapped.error);
-      return this.afterBatch(true, performance.now());
+      return this.afterHealth(written);
     }
-    return this.health(batch).then(() => this.afterBatch(true, performance.now()));
+    return this.health(batch).then(() => this.afterHealth(performance.now()));
+  }
+
+  /** After a health record: the step ends, the lines are written, and writing counts as part of the report's cost. */
+  private afterHealth(since: number): void {
+    this.afterBatch(true, since);
+    const ms = performance.now() - since;
+    this.healthMs += ms;
+    this.lastHealthMs += ms;
   }
 
   /** Whether one more report (as long as the last) keeps the reports within maxOverhead of the run's time so far. */
@@ -280,7 +292,7 @@ export class Dashboard extends Callback {
     let report: GradientReport | null = null;
     let error: Error | null = null;
     try {
-      report = await gradientReport(model, probe[0], probe[1], { onLayerTensors: this.histogramsOf() });
+      report = await gradientReport(model, probe[0], probe[1], { onLayerTensors: this.histogramsOf(), cache: this.cache });
     } catch (e) {
       error = e as Error;
     }

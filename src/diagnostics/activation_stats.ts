@@ -1,6 +1,7 @@
 // Per-unit activation statistics: mean/std, dead units (ReLU outputs zero over the batch) and saturation (sigmoid/tanh).
 import type { Tensor } from '../tensor/tensor.js';
 import type { Layer } from '../layers/layer.js';
+import { sumOf } from './sums.js';
 
 /**
  * Activations whose units can die: the output is exactly 0 (and so is the gradient) for every
@@ -66,12 +67,8 @@ export interface ActivationStats {
 export function activationStats(y: Tensor, kind: string | null): ActivationStats {
   const data = y.data; // read in place (no copy)
   const n = data.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += data[i];
-  const mean = n > 0 ? sum / n : 0;
-  let sq = 0;
-  for (let i = 0; i < n; i++) sq += (data[i] - mean) ** 2;
-  const std = n > 0 ? Math.sqrt(sq / n) : 0;
+  const mean = n > 0 ? sumOf(data) / n : 0;
+  const std = n > 0 ? Math.sqrt(squaredDeviations(data, mean) / n) : 0;
   let deadFraction = 0;
   if (kind !== null && DYING_ACTIVATIONS.has(kind) && y.shape.length >= 2) {
     const units = y.shape[y.shape.length - 1];
@@ -88,4 +85,20 @@ export function activationStats(y: Tensor, kind: string | null): ActivationStats
     saturatedFraction = count / n;
   }
   return { activationMean: mean, activationStd: std, deadFraction, saturatedFraction };
+}
+
+/** Sum of (x - mean)^2 with four running sums (see sums.ts). */
+function squaredDeviations(d: ArrayLike<number>, mean: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = d.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const a = d[i] - mean, b = d[i + 1] - mean, c = d[i + 2] - mean, e = d[i + 3] - mean;
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += e * e;
+  }
+  for (; i < n; i++) s0 += (d[i] - mean) ** 2;
+  return s0 + s1 + (s2 + s3);
 }

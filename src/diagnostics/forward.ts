@@ -31,13 +31,24 @@ export class LayerRecorder {
   /** The record whose output each symbolic tensor holds (by id). */
   private readonly producer = new Map<number, RecordedLayer>();
 
+  /** `activations`: a cache of activationOf by layer, shared by recorders of the same model (see ReportCache). */
+  constructor(private readonly activations?: Map<Layer, string | null>) {}
+
+  private activationOf(layer: Layer): string | null {
+    const cache = this.activations;
+    if (!cache) return activationOf(layer);
+    let a = cache.get(layer);
+    if (a === undefined) cache.set(layer, (a = activationOf(layer)));
+    return a;
+  }
+
   readonly observe: NodeObserver = (node, outs) => {
     const layer = node.layer;
     if (layer instanceof InputLayer || isGraphModel(layer)) return;
     if (layer.trainableWeights.length > 0) {
       let r = this.byLayer.get(layer);
       if (!r) {
-        r = { layer, output: null, activation: activationOf(layer) };
+        r = { layer, output: null, activation: this.activationOf(layer) };
         this.byLayer.set(layer, r);
       }
       r.output = outs[0];
@@ -45,7 +56,7 @@ export class LayerRecorder {
     } else if (isActivationLayer(layer) && node.inputs.length === 1 && this.producer.has(node.inputs[0].id)) {
       const r = this.producer.get(node.inputs[0].id)!;
       r.output = outs[0];
-      r.activation = activationOf(layer);
+      r.activation = this.activationOf(layer);
       this.producer.set(node.outputs[0].id, r);
     }
   };
@@ -56,8 +67,8 @@ export class LayerRecorder {
 }
 
 /** Runs `model` (a graph model) on `xs` and records its weighted layers' outputs (see LayerRecorder). */
-export function recordingForward(model: Model, xs: Tensor[], training: boolean): { outputs: Tensor[]; records: RecordedLayer[] } {
-  const recorder = new LayerRecorder();
+export function recordingForward(model: Model, xs: Tensor[], training: boolean, activations?: Map<Layer, string | null>): { outputs: Tensor[]; records: RecordedLayer[] } {
+  const recorder = new LayerRecorder(activations);
   const outputs = observingGraphs(recorder.observe, () => model.callList(xs, { training }));
   return { outputs, records: recorder.records };
 }

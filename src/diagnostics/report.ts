@@ -9,8 +9,9 @@ import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/functional.js';
 import { toTensorList, type ModelData } from '../models/data.js';
 import { activationStats, type ActivationStats } from './activation_stats.js';
+import { sumOf, sumSquares } from './sums.js';
 import { recordingForward, type RecordedLayer } from './forward.js';
-import { healthWarnings, type HealthThresholds } from './warnings.js';
+import { healthWarnings, type HealthThresholds, type ReportCache } from './warnings.js';
 import { reportLoss } from './infer_loss.js';
 
 /** One layer's figures (layers with trainable weights, in model order). */
@@ -56,6 +57,8 @@ export interface GradientReportOptions extends HealthThresholds {
   training?: boolean;
   /** Called per reported layer with the tensors its figures come from (the dashboard's histograms read them). */
   onLayerTensors?: (name: string, tensors: LayerTensors) => void;
+  /** Structure facts shared by a series of reports on one unchanged model (the Dashboard's). @internal */
+  cache?: ReportCache;
 }
 
 /** The tensors behind one layer's figures: its normed weights, their gradients and the recorded output. */
@@ -69,10 +72,7 @@ export interface LayerTensors {
 // gradient, megabytes of garbage per report that the training around it then pays for in collections.
 function l2(ts: Tensor[]): number {
   let s = 0;
-  for (const t of ts) {
-    const d = t.data;
-    for (let i = 0; i < d.length; i++) s += d[i] * d[i];
-  }
+  for (const t of ts) s += sumSquares(t.data);
   return Math.sqrt(s);
 }
 
@@ -88,7 +88,8 @@ function meanStd(xs: Tensor[]): { mean: number; std: number } {
   for (const x of xs) {
     const d = x.data;
     n += d.length;
-    for (let i = 0; i < d.length; i++) { sum += d[i]; sq += d[i] * d[i]; }
+    sum += sumOf(d);
+    sq += sumSquares(d);
   }
   const mean = n ? sum / n : 0;
   return { mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0 };
@@ -121,7 +122,7 @@ export async function gradientReport(model: Model, x: ModelData, y: ModelData, o
   const vars: Variable[] = model.trainableWeights;
   const training = options.training ?? false;
   const { value, grads } = valueAndGrads(() => {
-    const { outputs: preds, records } = recordingForward(model, xs, training);
+    const { outputs: preds, records } = recordingForward(model, xs, training, options.cache?.activations);
     recorded = records;
     let total: Tensor | null = null;
     losses.forEach((loss, i) => {
@@ -155,20 +156,23 @@ export function summarizePass(model: Model, pass: RecordedPass, options: Gradien
     const ws = normedWeights(e.layer);
     const out = e.output!;
     const gs = ws.map((w) => gradOf.get(w)).filter((g): g is Tensor => g !== undefined);
-    options.onLayerTensors?.(e.layer.name, { weights: ws.map((w) => w.value), gradients: gs, output: out });
-    return {
+    const values = ws.map((w) => w.value);
+    // NOTE: the full passes first: they stream the tensors into the cache the strided histogram reads then hit.
+    const health: LayerHealth = {
       name: e.layer.name,
       className: (e.layer.constructor as { className?: string }).className ?? e.layer.constructor.name,
       activation: e.activation,
       gradientNorm: l2(gs),
-      weightNorm: l2(ws.map((w) => w.value)),
+      weightNorm: l2(values),
       units: out.shape[out.shape.length - 1] ?? 1,
       ...activationStats(out, e.activation),
     };
+    options.onLayerTensors?.(e.layer.name, { weights: values, gradients: gs, output: out });
+    return health;
   }));
   const ratio = layers.length > 0 ? layers[0].gradientNorm / layers[layers.length - 1].gradientNorm : NaN;
   const { mean, std } = meanStd(pass.xs);
   const report: GradientReport = { layers, firstToLastGradientRatio: ratio, loss: pass.loss, lossNames: pass.lossNames, warnings: [], inputMean: mean, inputStd: std };
-  report.warnings = healthWarnings(model, report, options);
+  report.warnings = healthWarnings(model, report, options, options.cache);
   return report;
 }

@@ -20,10 +20,13 @@ export class StepReport implements StepTap {
   /** When the figures started (performance.now()) and how long they took (ms). */
   startedAt = 0;
   ms = 0;
-  private readonly recorder = new LayerRecorder();
-  readonly observe: NodeObserver = this.recorder.observe;
+  private readonly recorder: LayerRecorder;
+  readonly observe: NodeObserver;
 
-  constructor(private readonly model: Model, private readonly options: GradientReportOptions = {}) {}
+  constructor(private readonly model: Model, private readonly options: GradientReportOptions = {}) {
+    this.recorder = new LayerRecorder(options.cache?.activations);
+    this.observe = this.recorder.observe;
+  }
 
   /** Whether `model` can be reported on this way (a graph model: its layers' outputs are observable). */
   static supports(model: Model): boolean {

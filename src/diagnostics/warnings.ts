@@ -69,18 +69,31 @@ const isBadDropout = (l: Layer): boolean => {
  * SELU layers, a plain sequential topology, no layer with weights other than Dense, and no dropout
  * other than AlphaDropout.
  */
-export function seluProblems(model: Model, report: Pick<GradientReport, 'inputMean' | 'inputStd' | 'layers'>, t: HealthThresholds = {}): string[] {
-  const all = leafLayers(model);
-  const seluNames = new Set(report.layers.filter((l) => l.activation === 'selu').map((l) => l.name));
-  const usesSelu = seluNames.size > 0 || all.some((l) => (l.getConfig() as { activation?: unknown }).activation === 'selu');
-  if (!usesSelu) return [];
+export function seluProblems(model: Model, report: Pick<GradientReport, 'inputMean' | 'inputStd' | 'layers'>, t: HealthThresholds = {}, cache?: ReportCache): string[] {
+  let structure = cache?.selu;
+  if (structure === undefined) {
+    structure = seluStructureProblems(model, new Set(report.layers.filter((l) => l.activation === 'selu').map((l) => l.name)));
+    if (cache) cache.selu = structure;
+  }
+  if (structure === null) return [];
   const out: string[] = [];
-  const p = 'SELU self-normalization';
   const meanTol = t.seluMeanTolerance ?? 0.2;
   const stdTol = t.seluStdTolerance ?? 0.25;
   if (!(Math.abs(report.inputMean) <= meanTol && Math.abs(report.inputStd - 1) <= stdTol)) {
-    out.push(`${p}: inputs are not standardized (batch mean ${fmt(report.inputMean)}, std ${fmt(report.inputStd)}; expected mean within ${meanTol} of 0 and std within ${stdTol} of 1; scale with (x - mean) / std)`);
+    out.push(`${SELU}: inputs are not standardized (batch mean ${fmt(report.inputMean)}, std ${fmt(report.inputStd)}; expected mean within ${meanTol} of 0 and std within ${stdTol} of 1; scale with (x - mean) / std)`);
   }
+  return out.concat(structure);
+}
+
+const SELU = 'SELU self-normalization';
+
+/** The SELU conditions a model's structure breaks (null when it uses no SELU); `seluNames`: the reported SELU layers. */
+function seluStructureProblems(model: Model, seluNames: Set<string>): string[] | null {
+  const all = leafLayers(model);
+  const usesSelu = seluNames.size > 0 || all.some((l) => (l.getConfig() as { activation?: unknown }).activation === 'selu');
+  if (!usesSelu) return null;
+  const out: string[] = [];
+  const p = SELU;
   const badInit = all.filter((l) => seluNames.has(l.name) && classOf(l) === 'Dense' && !isLecunNormal(l));
   if (badInit.length > 0) out.push(`${p}: kernel initializer is not lecun_normal in ${names(badInit.map(quoted))}`);
   if (!isSequentialTopology(model)) out.push(`${p}: the network is not a plain sequential stack (skip connections, branches or several inputs/outputs break it)`);
@@ -89,6 +102,16 @@ export function seluProblems(model: Model, report: Pick<GradientReport, 'inputMe
   const dropouts = all.filter(isBadDropout);
   if (dropouts.length > 0) out.push(`${p}: ${names(dropouts.map((l) => `${classOf(l)} "${l.name}"`))} breaks it; use AlphaDropout`);
   return out;
+}
+
+/**
+ * Facts of a model's structure that a series of reports on it can share (a Dashboard's fit reads them once): each
+ * layer's activation and the SELU structure checks. Only for reports on a model whose layers do not change. @internal
+ */
+export interface ReportCache {
+  activations: Map<Layer, string | null>;
+  /** seluProblems' structural findings (null: no SELU), once found. */
+  selu?: string[] | null;
 }
 
 function gradientWarnings(layers: LayerHealth[], ratio: number, t: HealthThresholds): string[] {
@@ -107,7 +130,7 @@ function gradientWarnings(layers: LayerHealth[], ratio: number, t: HealthThresho
 }
 
 /** All warnings for a report: gradients, dying ReLUs, saturation, then SELU conditions. */
-export function healthWarnings(model: Model, report: GradientReport, t: HealthThresholds = {}): string[] {
+export function healthWarnings(model: Model, report: GradientReport, t: HealthThresholds = {}, cache?: ReportCache): string[] {
   const { layers } = report;
   const out = gradientWarnings(layers, report.firstToLastGradientRatio, t);
   const worst = (ls: LayerHealth[], key: 'deadFraction' | 'saturatedFraction'): LayerHealth => ls.reduce((a, b) => (b[key] > a[key] ? b : a));
@@ -121,6 +144,6 @@ export function healthWarnings(model: Model, report: GradientReport, t: HealthTh
     const w = worst(saturated, 'saturatedFraction');
     out.push(`saturated activations: in ${saturated.length} of ${layers.length} layers (${names(saturated.map(quoted))}) most values sit in the flat tails; worst "${w.name}" (${w.activation}) ${pct(w.saturatedFraction)}`);
   }
-  out.push(...seluProblems(model, report, t));
+  out.push(...seluProblems(model, report, t, cache));
   return out;
 }

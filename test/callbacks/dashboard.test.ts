@@ -43,7 +43,7 @@ describe('callbacks.Dashboard', () => {
     try {
       const m = model();
       const [x, y] = data(60);
-      const dash = new Dashboard({ logDir, runName: 'first', everyNSteps: 2, maxOverhead: 1, histogramBins: 8 });
+      const dash = new Dashboard({ logDir, runName: 'first', everyNSteps: 2, maxOverhead: Infinity, histogramBins: 8 });
       // The weights each step starts from and its batch, for the separate computation of the last report.
       let start: Tensor[] = [];
       let batch: Tensor[] = [];
@@ -190,5 +190,28 @@ describe('callbacks.Dashboard', () => {
     assert.deepEqual(histogram([[5, 5]], 3), { min: 5, max: 5, counts: [2, 0, 0], nonFinite: 0 });
     // Long arrays are read at a stride: 10 values, at most 4 read -> every 3rd (0, 3, 6, 9).
     assert.deepEqual(histogram([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]], 3, 4), { min: 0, max: 9, counts: [1, 1, 2], nonFinite: 0 });
+    // Infinite values count apart and do not stretch the range; only non-finite values: an empty range at 0.
+    assert.deepEqual(histogram([[-Infinity, 1, 3, Infinity, 2]], 2), { min: 1, max: 3, counts: [1, 2], nonFinite: 2 });
+    assert.deepEqual(histogram([[NaN, Infinity]], 2), { min: 0, max: 0, counts: [0, 0], nonFinite: 2 });
+  });
+
+  it('histograms of strided samples equal a plain floor((v - min) / width) count', () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const a = Float32Array.from({ length: 10_000 }, () => (rnd() - 0.3) * 5);
+    const b = Float32Array.from({ length: 777 }, () => rnd() * 9 - 1);
+    a[18] = NaN; // read: 18 is a multiple of the stride (3)
+    b[4] = -Infinity;
+    const bins = 13, sample = 4096;
+    const values: number[] = [];
+    for (const arr of [a, b]) {
+      const stride = Math.max(1, Math.ceil(arr.length / sample));
+      for (let i = 0; i < arr.length; i += stride) values.push(arr[i]);
+    }
+    const finite = values.filter((v) => Number.isFinite(v));
+    const min = Math.min(...finite), max = Math.max(...finite), width = (max - min) / bins;
+    const counts = new Array<number>(bins).fill(0);
+    for (const v of finite) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
+    assert.deepEqual(histogram([a, b], bins, sample), { min, max, counts, nonFinite: values.length - finite.length });
   });
 });

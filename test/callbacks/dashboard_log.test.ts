@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BatchLines, LineWriter } from '../../src/callbacks/dashboard_log.js';
+import { BATCH_QUEUE_RECORDS, BatchLines, LineWriter } from '../../src/callbacks/dashboard_log.js';
 import type { BatchRecord } from '../../src/callbacks/dashboard_log.js';
 import { readRun } from '../../src/board/runlog.js';
 
@@ -53,6 +53,49 @@ describe('dashboard run log', () => {
       assert.deepEqual(steps, [...steps.keys()]);
       w.close();
       assert.equal((await readFile(file, 'utf8')).trim().split('\n').length, 25);
+    });
+  });
+
+  it('keeps lines in order across the bound: non-ASCII text, and a line longer than the whole buffer', async () => {
+    await withDir(async (dir) => {
+      const file = path.join(dir, 'events.jsonl');
+      const w = new LineWriter(file, 100);
+      const texts = ['é→😀 "q"\n', 'z'.repeat(70_000), 'ü'.repeat(30), 'short', '😀'.repeat(40_000), 'end'];
+      texts.forEach((text, i) => w.pushLine(JSON.stringify({ type: 'note', step: i, t: 0, text })));
+      w.close();
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      assert.equal(lines.pop(), '');
+      assert.deepEqual(lines.map((l) => (JSON.parse(l) as { text: string }).text), texts);
+    });
+  });
+
+  it('writes batch records held as numbers as the lines BatchLines makes, in order with the other lines', async () => {
+    await withDir(async (dir) => {
+      const file = path.join(dir, 'events.jsonl');
+      const w = new LineWriter(file, 1 << 20);
+      const expected: string[] = [];
+      const made = new BatchLines();
+      const batch = (step: number, lr: number | null | undefined, sps: number | null, logs: Record<string, number>): void => {
+        w.pushBatch(step, 0, step, step * 1.237, lr, sps, logs);
+        expected.push(made.line(step, 0, step, step * 1.237, lr, sps, logs));
+      };
+      const n = BATCH_QUEUE_RECORDS + 40; // more than the queue holds: it turns into lines on its own
+      for (let i = 0; i < n; i++) {
+        if (i === 3) {
+          const note = JSON.stringify({ type: 'note', step: i, t: 0, text: 'between' });
+          w.pushLine(note);
+          expected.push(note);
+        }
+        // The keys change at 10 (a new key) and at 20 (another order); lr on some batches, null and NaN values.
+        const logs: Record<string, number> = i < 10 ? { loss: 1 / (i + 1), acc: i % 3 === 0 ? Number.NaN : i / n }
+          : i < 20 ? { loss: 2 / i, acc: 0.5, 'odd "k"': -i } : { acc: i, loss: 1e-9 * i };
+        batch(i, i % 7 === 0 ? 0.01 * i : i === 5 ? null : undefined, i === 0 ? null : 1000 + i, logs);
+      }
+      assert.equal(w.pendingLines > 0, true);
+      w.flush();
+      assert.equal(w.pendingLines, 0);
+      assert.deepEqual((await readFile(file, 'utf8')).split('\n').slice(0, -1), expected);
+      w.close();
     });
   });
 
