@@ -130,6 +130,30 @@ describe('callbacks.Dashboard', () => {
     }
   });
 
+  it('counts in the budget what a report step took beyond a typical step, not only its figures', async () => {
+    const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
+    try {
+      const m = model();
+      const [x, y] = data(600);
+      const dash = new Dashboard({ logDir, everyNSteps: 2, maxOverhead: 0.25 });
+      // A report step made 15 ms slower outside the report's figures (as an unfused update or fresh buffers would).
+      const slow = new LambdaCallback({
+        onBatchBegin: () => {
+          if (m.stepTap === null) return;
+          const until = performance.now() + 15;
+          while (performance.now() < until);
+        },
+      });
+      await m.fit(x, y, { epochs: 1, batchSize: 10, verbose: 0, callbacks: [dash, slow] });
+      const health = (await records(dash.runDir!)).filter((r) => r.type === 'health');
+      // Counting only the figures (well under 1 ms here), every other one of the 60 steps would carry a report (31);
+      // counting the 15 ms, a quarter of the run's time allows only a handful.
+      assert.ok(health.length >= 1 && health.length <= 10, `${health.length} reports in 60 steps`);
+    } finally {
+      await rm(logDir, { recursive: true, force: true });
+    }
+  });
+
   it('leaves a readable log up to its last line when the process is killed mid-fit', async () => {
     const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
     try {
