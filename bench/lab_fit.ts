@@ -5,7 +5,7 @@ import { Sequential, layers, optimizers, datasets, setRandomSeed } from '../src/
 import type { Tensor } from '../src/tensor/tensor.js';
 import { nativeInfo } from '../src/backend/native.js';
 import { backend } from '../src/backend/registry.js';
-import { reuseStepBuffers } from '../src/models/training.js';
+import { reuseStepBuffers } from '../src/models/step_buffers.js';
 
 const which = process.argv[2] ?? 'bn';
 const images = Number(process.argv[3] ?? 20000);

@@ -7,8 +7,9 @@ import type { ReportCache } from '../diagnostics/warnings.js';
 import { StepReport } from '../diagnostics/step_report.js';
 import { summaryOf } from '../models/summary.js';
 import { leafLayers } from '../diagnostics/forward.js';
+import { LineWriter } from './dashboard_writer.js';
 import {
-  LineWriter, LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
+  LOG_FILE, finiteOrNull, freshRunDir, histogram, runFacts, timestampName,
   type HealthRecord, type Histogram,
 } from './dashboard_log.js';
 

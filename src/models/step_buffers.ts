@@ -7,6 +7,7 @@ import { storageKey } from '../backend/storage_key.js';
 import { outputsAreInternal, type Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input_layer.js';
 import type { Model } from './functional.js';
+import { envVar } from '../utils/env.js';
 
 /** Whether every layer (nested models' too) is a built-in that keeps no reference to the tensors it computes. */
 function builtInsOnly(layers: readonly Layer[]): boolean {
@@ -41,3 +42,10 @@ export function recycleStepBuffers(model: Model, tape: Tape, keep: readonly Tens
   }
   if (dead.size > 0) bk.recycle([...dead.values()]);
 }
+
+/**
+ * Whether trainStep hands the forward pass's buffers back after each step (on by default; LAYERWISE_REUSE_STEP_BUFFERS=0
+ * turns it off). Both give the same weights: the bench and tests compare them through this switch.
+ * @internal
+ */
+export const reuseStepBuffers = { enabled: envVar('LAYERWISE_REUSE_STEP_BUFFERS') !== '0' };

@@ -5,7 +5,7 @@ import { trainableStateVersion, Variable } from '../autograd/variable.js';
 import { noGrad } from '../autograd/tape.js';
 import { backend } from '../backend/registry.js';
 import { valueAndGrads, valueAndGradsWithSgd, type TapeCapture } from '../autograd/gradients.js';
-import { recycleStepBuffers } from './step_buffers.js';
+import { recycleStepBuffers, reuseStepBuffers } from './step_buffers.js';
 import { add, concat, mul } from '../ops/index.js';
 import { Loss } from '../losses/loss.js';
 import { get as getLoss, canonicalLossName } from '../losses/index.js';
@@ -331,13 +331,6 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
     recycleStepBuffers(model, capture.tape, [...xs, ...ys, ...(sw ? [sw] : []), ...preds, value, ...parts]);
   }
 }
-
-/**
- * Whether trainStep hands the forward pass's buffers back after each step (on by default; LAYERWISE_REUSE_STEP_BUFFERS=0
- * turns it off). Both give the same weights: the bench and tests compare them through this switch.
- * @internal
- */
-export const reuseStepBuffers = { enabled: envVar('LAYERWISE_REUSE_STEP_BUFFERS') !== '0' };
 
 /** After the update: recycles the step's gradients, applies constraints and records loss and metrics. */
 function finishStep(model: Model, c: CompiledState, trackers: Trackers, grads: readonly Tensor[],

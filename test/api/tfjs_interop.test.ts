@@ -6,17 +6,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Sequential, layers, loadModel, setRandomSeed, tensor } from 'layerwise';
 import { assertAllClose, tempDir } from './support.js';
+import { seededNumbers } from '../helpers/seeded.js';
 
 await tf.setBackend('cpu');
 
 /** Deterministic pseudo-random numbers (no dependence on either library's generator). */
-function numbers(n: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
-}
+const numbers = seededNumbers;
 
 test('loadModel(model.json) reads a TensorFlow.js layers model (Dense, BatchNormalization) and predicts the same', async () => {
   const m = tf.sequential();

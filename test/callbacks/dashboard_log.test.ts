@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BATCH_QUEUE_RECORDS, BatchLines, LineWriter } from '../../src/callbacks/dashboard_log.js';
+import { BATCH_QUEUE_RECORDS, BatchLines, LineWriter } from '../../src/callbacks/dashboard_writer.js';
 import type { BatchRecord } from '../../src/callbacks/dashboard_log.js';
 import { readRun } from '../../src/board/runlog.js';
 
@@ -132,7 +132,7 @@ describe('dashboard run log', () => {
       for (const killAt of [200_000, 1_500_000, 4_000_000]) {
         await rm(file, { force: true });
         const script = `
-          const { LineWriter } = await import(${moduleUrl('../../src/callbacks/dashboard_log.js')});
+          const { LineWriter } = await import(${moduleUrl('../../src/callbacks/dashboard_writer.js')});
           const w = new LineWriter(${JSON.stringify(file)}, 1 << 20);
           const pad = 'y'.repeat(3000);
           for (let i = 0; ; i++) w.pushLine(JSON.stringify({ type: 'note', step: i, t: i, text: pad }));`;

@@ -1,9 +1,10 @@
 // Inference loops reuse intermediate buffers once consumed: outputs must equal a run without reuse, with reused
 // buffers NaN-poisoned, for branches, views (Reshape/Flatten), pass-through layers and layers that keep outputs.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadNativeBackend, setPoisonOutputs } from '../../src/backend/native.js';
-import { getBackend, setBackend } from '../../src/backend/registry.js';
+import { loadNativeBackend } from '../../src/backend/native.js';
+import { usePoisonedBackend } from '../helpers/poisoned_native.js';
+
 import { Model, Sequential } from '../../src/models/index.js';
 import { BatchNormalization, Dense, Dropout, Flatten, Input, Layer, Reshape } from '../../src/layers/index.js';
 import type { LayerInput } from '../../src/layers/index.js';
@@ -28,17 +29,7 @@ class KeepLast extends Layer {
 const values = (ts: Tensor | Tensor[]): number[][] => (Array.isArray(ts) ? ts : [ts]).map((t) => Array.from(t.dataSync()));
 
 describe('inference buffer reuse', { skip }, () => {
-  let previous: ReturnType<typeof getBackend> = 'reference';
-  let poisoned = false;
-  before(() => {
-    previous = getBackend();
-    setBackend('native');
-    poisoned = setPoisonOutputs(true);
-  });
-  after(() => {
-    setPoisonOutputs(poisoned);
-    setBackend(previous);
-  });
+  usePoisonedBackend();
 
   it('a branching functional model with views and a layer that keeps its output predicts as without reuse', () => {
     setRandomSeed(11);

@@ -1,11 +1,12 @@
 // Training steps hand their forward buffers back to the backend (models of built-in layers): fit must train exactly as
 // without the reuse, with reused buffers NaN-poisoned, for a CNN with BatchNormalization and Dropout (Adam, plain SGD),
 // a two-output functional model with views; a model with a layer that keeps its outputs recycles none of them, nor the predictions a metric holds.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadNativeBackend, setPoisonOutputs } from '../../src/backend/native.js';
-import { backend, getBackend, setBackend } from '../../src/backend/registry.js';
-import { reuseStepBuffers } from '../../src/models/training.js';
+import { loadNativeBackend } from '../../src/backend/native.js';
+import { usePoisonedBackend } from '../helpers/poisoned_native.js';
+import { backend } from '../../src/backend/registry.js';
+import { reuseStepBuffers } from '../../src/models/step_buffers.js';
 import { Model, Sequential } from '../../src/models/index.js';
 import {
   BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input, Layer, MaxPooling2D, Reshape,
@@ -116,17 +117,7 @@ async function train(build: () => Model, optimizer: () => Optimizer, reuse: bool
 }
 
 describe('training step buffer reuse', { skip }, () => {
-  let previous: ReturnType<typeof getBackend> = 'reference';
-  let poisoned = false;
-  before(() => {
-    previous = getBackend();
-    setBackend('native');
-    poisoned = setPoisonOutputs(true);
-  });
-  after(() => {
-    setPoisonOutputs(poisoned);
-    setBackend(previous);
-  });
+  usePoisonedBackend();
 
   for (const [what, opt] of [['Adam', () => new Adam({ learningRate: 0.01 })], ['plain SGD (fused)', () => new SGD({ learningRate: 0.05 })]] as const) {
     it(`a CNN with BatchNormalization and Dropout trains as without reuse (${what})`, async () => {

@@ -15,15 +15,9 @@ import { setReluGradFusion } from '../../src/ops/relu_grad.js';
 import type { Padding } from '../../src/ops/conv_geometry.js';
 import { assertClose } from '../helpers/gradcheck.js';
 import { describeEachIsa } from '../backend/each_isa.js';
+import { seededTensor } from '../helpers/seeded.js';
 
-function rand(shape: number[], seed: number): Tensor {
-  let s = seed;
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
-  return new Tensor(data, shape, 'float32');
-}
+const rand = seededTensor;
 
 function sameBits(a: Tensor, b: Tensor, what: string): void {
   assert.deepEqual(a.shape, b.shape, `${what} shape`);

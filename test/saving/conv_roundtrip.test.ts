@@ -7,14 +7,9 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { Model, Sequential, layers, loadModel, setRandomSeed, tensor } from 'layerwise';
 import { tempDir } from '../api/support.js';
+import { seededNumbers } from '../helpers/seeded.js';
 
-function numbers(n: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
-}
+const numbers = seededNumbers;
 
 function models(): Model[] {
   setRandomSeed(31);
