@@ -64,6 +64,12 @@ export class LayerRecorder {
   get records(): RecordedLayer[] {
     return [...this.byLayer.values()];
   }
+
+  /** Forgets every record (and the tensors they hold). */
+  clear(): void {
+    this.byLayer.clear();
+    this.producer.clear();
+  }
 }
 
 /** Runs `model` (a graph model) on `xs` and records its weighted layers' outputs (see LayerRecorder). */

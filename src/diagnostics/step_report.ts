@@ -9,7 +9,8 @@ import { summarizePass, type GradientReport, type GradientReportOptions } from '
  * Set as `model.stepTap` before a training step: the step's forward outputs and gradients become a report
  * equal to `gradientReport(model, x, y, { training: true })` taken on the step's batch with the weights the
  * step started from (its gradients, before the update; its training-mode forward, random layers with the
- * step's draws). The figures are computed during the step, before its buffers are reused. `options.loss` and
+ * step's draws). The figures are computed during the step, before its buffers are reused, and the step's tensors
+ * are let go of then. `options.loss` and
  * `options.training` do not apply: the step's compiled loss (with its sample or class weights) and training
  * mode are what it reports.
  */
@@ -42,6 +43,9 @@ export class StepReport implements StepTap {
       }, this.options);
     } catch (e) {
       this.error = e as Error;
+    } finally {
+      // The step recycles its buffers after the update: no output it produced stays referenced here.
+      this.recorder.clear();
     }
     this.ms = performance.now() - this.startedAt;
   }

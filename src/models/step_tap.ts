@@ -17,7 +17,8 @@ export interface TappedStep {
  * A look inside one training step, so a callback (Dashboard's health reports) needs no pass of its own: set
  * `model.stepTap` before a step; the step takes it (and clears it), runs its forward under `observe` (see
  * graph.observingGraphs) and calls `gradients` between backward and the update. That step applies its optimizer
- * unfused (the same weights as the fused path). @internal
+ * unfused (the same weights as the fused path), then hands its buffers back to the backend like any step: a tap reads
+ * what it needs during `gradients` and keeps none of the step's tensors. @internal
  */
 export interface StepTap {
   observe: NodeObserver;

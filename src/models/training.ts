@@ -326,8 +326,8 @@ export function trainStep(model: Model, xs: Tensor[], ys: Tensor[], sw: Tensor |
     opt.completeStep(r.grads.map((g, i) => [g, vars[i]] as const), new Set(vars.filter((_, i) => r.grads[i] === null)));
     finishStep(model, c, trackers, r.grads.filter((g): g is Tensor => g !== null), { value, preds, parts, ys, sw, n: xs[0].shape[0] });
   }
-  // A tapped step's activations went to the observer, which may still hold them.
-  if (!tap && capture.tape && reuseStepBuffers.enabled) {
+  // A tap read the step's tensors during gradients() and keeps none of them (StepTap): its step recycles too.
+  if (capture.tape && reuseStepBuffers.enabled) {
     recycleStepBuffers(model, capture.tape, [...xs, ...ys, ...(sw ? [sw] : []), ...preds, value, ...parts]);
   }
 }

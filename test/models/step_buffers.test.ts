@@ -1,6 +1,7 @@
 // Training steps hand their forward buffers back to the backend (models of built-in layers): fit must train exactly as
 // without the reuse, with reused buffers NaN-poisoned, for a CNN with BatchNormalization and Dropout (Adam, plain SGD),
-// a two-output functional model with views; a model with a layer that keeps its outputs recycles none of them, nor the predictions a metric holds.
+// a two-output functional model with views; a model with a layer that keeps its outputs recycles none of them, nor the predictions a metric holds;
+// steps that carry a Dashboard health report recycle too, and report as without the reuse.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadNativeBackend } from '../../src/backend/native.js';
@@ -16,8 +17,15 @@ import { Adam } from '../../src/optimizers/adam.js';
 import { SGD } from '../../src/optimizers/sgd.js';
 import type { Optimizer } from '../../src/optimizers/optimizer.js';
 import { randomNormal, tensor } from '../../src/tensor/creation.js';
+import { Dashboard } from '../../src/callbacks/dashboard.js';
+import type { Callback } from '../../src/callbacks/callback.js';
+import { readRun } from '../../src/board/runlog.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { setRandomSeed } from '../../src/random/rng.js';
+import { resetNameCounters } from '../../src/utils/naming.js';
 
 const { backend: nb, error } = loadNativeBackend();
 const skip = nb ? false : `native backend not available: ${error}`;
@@ -86,7 +94,7 @@ interface Run { weights: number[][]; losses: number[]; accuracy: number[]; recyc
  * buffers recycled while one of the `held` tensors (still referenced by user code) uses them.
  */
 async function train(build: () => Model, optimizer: () => Optimizer, reuse: boolean,
-  { loss = 'sparse_categorical_crossentropy', metric = 'accuracy' as unknown, held = (): Tensor[] => [] } = {}): Promise<Run> {
+  { loss = 'sparse_categorical_crossentropy', metric = 'accuracy' as unknown, held = (): Tensor[] => [], callbacks = (): Callback[] => [] } = {}): Promise<Run> {
   const be = backend();
   const original = be.recycle;
   let recycledLarge = 0;
@@ -105,7 +113,7 @@ async function train(build: () => Model, optimizer: () => Optimizer, reuse: bool
     model.compile({ optimizer: optimizer(), loss, metrics: [metric as 'accuracy'] });
     const target = loss === 'mse' ? x : y;
     const ys = model.outputs.length > 1 ? model.outputs.map(() => target) : target;
-    const h = await model.fit(x, ys, { epochs: 2, batchSize: 16, verbose: 0, validationData: [x, ys] });
+    const h = await model.fit(x, ys, { epochs: 2, batchSize: 16, verbose: 0, validationData: [x, ys], callbacks: callbacks() });
     return {
       weights: model.getWeights().map((t) => Array.from(t.dataSync())),
       losses: h.history.loss as number[], accuracy: (h.history.val_accuracy ?? h.history.val_loss) as number[], recycledLarge, recycledHeld,
@@ -162,5 +170,31 @@ describe('training step buffer reuse', { skip }, () => {
     assert.deepEqual(reused.losses, plain.losses);
     assert.ok(seenPredictions.length >= 20 && seenPredictions[0].size >= 2048);
     assert.equal(reused.recycledHeld, 0, 'a prediction went back to the pool');
+  });
+
+  it('steps that carry a Dashboard health report recycle their buffers too, and report as without reuse', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'lw-reuse-dash-'));
+    try {
+      // A report at every step: every step is a tapped one.
+      const dash = (run: string) => (): Callback[] => [new Dashboard({ logDir, runName: run, everyNSteps: 1, maxOverhead: Infinity, print: null })];
+      // The same layer names in both runs (they appear in the records and their warnings).
+      const named = (): Model => {
+        resetNameCounters();
+        return cnn();
+      };
+      const plain = await train(named, () => new Adam({ learningRate: 0.01 }), false, { callbacks: dash('plain') });
+      const reused = await train(named, () => new Adam({ learningRate: 0.01 }), true, { callbacks: dash('reused') });
+      assert.deepEqual(reused.weights, plain.weights);
+      assert.deepEqual(reused.losses, plain.losses);
+      const health = (run: string): unknown[] => readRun(logDir, run)!.records.filter((r) => r.type === 'health')
+        .map((r) => ({ ...r, t: 0, ms: 0 }));
+      const a = health('reused'), b = health('plain');
+      assert.equal(a.length, 10, 'a report at each of the 10 steps');
+      assert.deepEqual(a, b);
+      // The forward buffers of the tapped steps (the conv activations, 16 x 12 x 12 x 16 floats) went back to the pool.
+      assert.ok(reused.recycledLarge >= plain.recycledLarge + 10, `large buffers recycled: ${reused.recycledLarge} with reuse, ${plain.recycledLarge} without`);
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
   });
 });
