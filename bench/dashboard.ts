@@ -1,5 +1,6 @@
 // Dashboard overhead: W1 and W3 trained by fit with and without callbacks.Dashboard (default settings), paired per round.
 // `npm run bench` runs it after the peers (skip: `--no-dashboard`); alone: `npm run build:test && node build/bench/dashboard.js [rounds] [--empty] [--only=W1]`
+// (rounds: default DASHBOARD_ROUNDS, 31 for W1 and 9 for W3)
 // (--empty adds a fit with an empty callback to each round: what attaching any callback costs; --only: those workloads).
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -25,6 +26,11 @@ export interface DashboardOverhead {
   /** Lowest and highest per-round change, and the middle half of them (quartiles), for the spread. */
   changeRange: [number, number];
   changeIqr: [number, number];
+  /**
+   * A 95% confidence interval of the median change, distribution-free (order statistics of the per-round changes,
+   * binomial ranks): the change the Dashboard causes lies in it unless the rounds are not independent.
+   */
+  changeCi: [number, number];
   /** The same, on the process's CPU time per fit (user + system; less sensitive to other processes on a shared machine). */
   cpuChange: number;
   /**
@@ -99,6 +105,12 @@ class TimedDashboard extends callbacks.Dashboard {
 /** A callback that does nothing: what attaching any callback costs fit. */
 class EmptyCallback extends callbacks.Callback {}
 
+/**
+ * Paired rounds per workload by default: W1's fits (1.4 s) swing +-15% from round to round on a 2-core machine, so it
+ * takes about 31 rounds for the median's 95% interval to narrow to a few points; W3's (2.5 s) stay within a few percent.
+ */
+export const DASHBOARD_ROUNDS: Record<'W1' | 'W3', number> = { W1: 31, W3: 9 };
+
 /** Samples per fit: W1 one pass over the bench's 60,000 rows, W3 (~6x slower per sample) a third of them. */
 const SAMPLES: Record<string, number> = { W1: 60_000, W3: 19_200 };
 
@@ -139,6 +151,26 @@ function extraOptions(): Record<string, unknown> {
   return JSON.parse(process.env.BENCH_DASHBOARD_OPTIONS ?? '{}') as Record<string, unknown>;
 }
 
+/**
+ * 95% confidence interval of the median of `values` from their order statistics: the k-th smallest and k-th largest,
+ * with k the largest rank such that P(Binomial(n, 1/2) < k) <= 2.5% (the whole range when n < 6).
+ */
+export function medianCi(values: number[]): [number, number] {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  // P(B < k) for k = 1, 2, ...: the cumulative binomial(n, 1/2) probabilities, summed in logs for large n.
+  let k = 0, cdf = 0;
+  let logC = 0; // log C(n, j)
+  for (let j = 0; j < n; j++) {
+    if (j > 0) logC += Math.log((n - j + 1) / j);
+    const next = cdf + Math.exp(logC - n * Math.LN2);
+    if (next > 0.025) break;
+    cdf = next;
+    k = j + 1;
+  }
+  return k === 0 ? [s[0], s[n - 1]] : [s[k - 1], s[n - k]];
+}
+
 function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   const i = (s.length - 1) * q;
@@ -151,12 +183,13 @@ function quantile(values: number[], q: number): number {
  * between rounds; with `empty`, a third fit with an empty callback) on the same model, after a warm-up fit of
  * each kind; the overhead is the median of the per-round ratios, with their range and quartiles.
  */
-export async function dashboardBench(rounds = 9, workloads: WorkloadName[] = ['W1', 'W3'], data: Dataset = makeDataset(), options: { empty?: boolean } = {}): Promise<DashboardOverhead[]> {
+export async function dashboardBench(rounds: number | Partial<Record<WorkloadName, number>> = DASHBOARD_ROUNDS, workloads: WorkloadName[] = ['W1', 'W3'], data: Dataset = makeDataset(), options: { empty?: boolean } = {}): Promise<DashboardOverhead[]> {
   const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-bench-'));
   const out: DashboardOverhead[] = [];
   gcObserver.observe({ entryTypes: ['gc'] });
   try {
     for (const w of workloads) {
+      const roundsOf = typeof rounds === 'number' ? rounds : rounds[w] ?? 9;
       const { model } = buildSequential(w, data);
       const n = SAMPLES[w] ?? 9_600;
       const load0 = os.loadavg()[0];
@@ -166,7 +199,7 @@ export async function dashboardBench(rounds = 9, workloads: WorkloadName[] = ['W
       const plain: FitTime[] = [], dashed: FitTime[] = [], empty: FitTime[] = [];
       const shares: number[] = [];
       let batchHookUs = 0, stepMs = 0;
-      for (let r = 0; r < rounds; r++) {
+      for (let r = 0; r < roundsOf; r++) {
         const dash = new TimedDashboard({ logDir, runName: `${w}-${r}`, ...extraOptions() });
         const kinds: Array<() => Promise<void>> = [
           async () => { plain.push(await timedFit(data, model, n, [])); },
@@ -180,12 +213,12 @@ export async function dashboardBench(rounds = 9, workloads: WorkloadName[] = ['W
         stepMs = f.ms / Math.ceil(n / BATCH);
       }
       const { readRun } = await import('../src/board/runlog.js');
-      const end = readRun(logDir, `${w}-${rounds - 1}`)?.records.find((x) => x.type === 'end') as { healthReports: number; healthMs: number } | undefined;
+      const end = readRun(logDir, `${w}-${roundsOf - 1}`)?.records.find((x) => x.type === 'end') as { healthReports: number; healthMs: number } | undefined;
       const change = plain.map((p, i) => dashed[i].sps / p.sps - 1);
       out.push({
         workload: w, samples: n,
         plain: median(plain.map((p) => p.sps))!, dashboard: median(dashed.map((p) => p.sps))!,
-        change: median(change)!, changeRange: [Math.min(...change), Math.max(...change)], changeIqr: [quantile(change, 0.25), quantile(change, 0.75)],
+        change: median(change)!, changeRange: [Math.min(...change), Math.max(...change)], changeIqr: [quantile(change, 0.25), quantile(change, 0.75)], changeCi: medianCi(change),
         cpuChange: median(plain.map((p, i) => p.cpuMs / dashed[i].cpuMs - 1))!,
         mainCpuChange: plain.every((p, i) => p.mainCpuMs && dashed[i].mainCpuMs) ? median(plain.map((p, i) => p.mainCpuMs! / dashed[i].mainCpuMs! - 1))! : null,
         rounds: plain.map((p, i) => [p.sps, dashed[i].sps]),
@@ -206,12 +239,13 @@ export async function dashboardBench(rounds = 9, workloads: WorkloadName[] = ['W
 export function dashboardMarkdown(rows: DashboardOverhead[], cpu: string): string {
   const pct = (v: number, d = 1): string => `${(v * 100).toFixed(d)}%`;
   const lines = [
-    `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, ${rows[0]?.rounds.length ?? 0} paired rounds in alternating order, backend ${getBackend()}, ${cpu})`, '',
-    '| workload | samples per fit | without samples/s | with Dashboard samples/s | median paired change (range; quartiles) | on CPU time | on main-thread CPU time | time in Dashboard hooks | health reports (ms) | median batch hook / step | GC ms per fit without / with | load avg |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `Dashboard overhead (default settings, fit of one epoch, batch ${BATCH}, paired rounds in alternating order, backend ${getBackend()}, ${cpu})`, '',
+    '| workload | paired rounds | samples per fit | without samples/s | with Dashboard samples/s | median paired change (95% interval; range; quartiles) | on CPU time | on main-thread CPU time | time in Dashboard hooks | health reports (ms) | median batch hook / step | GC ms per fit without / with | load avg |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.workload} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ${pct(r.change)} (${pct(r.changeRange[0])} to ${pct(r.changeRange[1])}; ${pct(r.changeIqr[0])} to ${pct(r.changeIqr[1])}) | ` +
+    lines.push(`| ${r.workload} | ${r.rounds.length} | ${r.samples} | ${Math.round(r.plain)} | ${Math.round(r.dashboard)} | ` +
+      `${pct(r.change)} (${pct(r.changeCi[0])} to ${pct(r.changeCi[1])}; ${pct(r.changeRange[0])} to ${pct(r.changeRange[1])}; ${pct(r.changeIqr[0])} to ${pct(r.changeIqr[1])}) | ` +
       `${pct(r.cpuChange)} | ${r.mainCpuChange === null ? 'n/a' : pct(r.mainCpuChange)} | ${pct(r.hookShare, 2)} | ${r.healthReports} (${r.healthMs.toFixed(0)}) | ${r.batchHookUs.toFixed(1)} us / ${r.stepMs.toFixed(2)} ms | ` +
       `${r.gcMs[0].toFixed(0)} / ${r.gcMs[1].toFixed(0)} | ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)} |`);
   }
@@ -226,9 +260,9 @@ async function cpuModel(): Promise<string> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const args = process.argv.slice(2);
-  const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 9);
+  const given = args.find((a) => /^\d+$/.test(a));
   const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as WorkloadName[] | undefined;
-  const rows = await dashboardBench(rounds, only ?? ['W1', 'W3'], makeDataset(), { empty: args.includes('--empty') });
+  const rows = await dashboardBench(given === undefined ? DASHBOARD_ROUNDS : Number(given), only ?? ['W1', 'W3'], makeDataset(), { empty: args.includes('--empty') });
   const md = dashboardMarkdown(rows, await cpuModel());
   console.log(md);
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');

@@ -17,7 +17,7 @@ import { TorchPeer, torchInstalled, type TorchCommand } from './torch_peer.js';
 import { torchConfig } from './torch_env.js';
 import { buildSequential, type SequentialBench } from './sequential.js';
 import { buildW4Sequential } from './w4.js';
-import { dashboardBench, dashboardMarkdown, type DashboardOverhead } from './dashboard.js';
+import { DASHBOARD_ROUNDS, dashboardBench, dashboardMarkdown, type DashboardOverhead } from './dashboard.js';
 import { benchDataset, datasetMarkdown, type DatasetBenchResult } from './dataset.js';
 
 /** W1-W3: the chapter's MLPs (workloads.ts); W4: the LeNet-style CNN on 28x28x1 (w4.ts). */
@@ -33,9 +33,11 @@ type Table = Partial<Record<Workload, Partial<Record<Peer, Cell>>>>;
 
 const quick = process.argv.includes('--quick');
 // The Dashboard's overhead on W1 and W3 (bench/dashboard.ts, paired fits with and without it) runs after the peers
-// unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 9, 5 with --quick).
+// unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 31 for W1 and 9 for W3,
+// bench/dashboard.ts DASHBOARD_ROUNDS; 5 with --quick).
 const withDashboard = !process.argv.includes('--no-dashboard') && process.env.BENCH_DASHBOARD !== '0';
-const dashboardRounds = Math.max(1, Math.floor(Number(process.env.BENCH_DASHBOARD_ROUNDS ?? (quick ? 5 : 9))) || 9);
+const dashboardRounds: number | typeof DASHBOARD_ROUNDS = process.env.BENCH_DASHBOARD_ROUNDS !== undefined
+  ? Math.max(1, Math.floor(Number(process.env.BENCH_DASHBOARD_ROUNDS)) || 9) : quick ? 5 : DASHBOARD_ROUNDS;
 // W2 from .npy shards on disk vs in-memory tensors (bench/dataset.ts, paired epochs) runs last unless `--no-dataset`
 // (or BENCH_DATASET=0); BENCH_DATASET_ROUNDS sets its rounds (default 9, 3 with --quick).
 const withDataset = !process.argv.includes('--no-dataset') && process.env.BENCH_DATASET !== '0';
@@ -245,10 +247,11 @@ async function main(): Promise<void> {
 
   let dashboard: DashboardOverhead[] | string = 'skipped (--no-dashboard)';
   if (withDashboard) {
-    log(`Dashboard overhead on W1 and W3 (${dashboardRounds} paired rounds of fit without / with callbacks.Dashboard)`);
+    const roundsText = typeof dashboardRounds === 'number' ? `${dashboardRounds}` : `${dashboardRounds.W1} (W1) and ${dashboardRounds.W3} (W3)`;
+    log(`Dashboard overhead on W1 and W3 (${roundsText} paired rounds of fit without / with callbacks.Dashboard)`);
     try {
       dashboard = await dashboardBench(dashboardRounds, ['W1', 'W3'], data);
-      for (const r of dashboard) log(`Dashboard ${r.workload}: median paired change ${(r.change * 100).toFixed(1)}% (range ${(r.changeRange[0] * 100).toFixed(1)}% to ${(r.changeRange[1] * 100).toFixed(1)}%), time in hooks ${(r.hookShare * 100).toFixed(2)}%`);
+      for (const r of dashboard) log(`Dashboard ${r.workload}: median paired change ${(r.change * 100).toFixed(1)}% (95% interval ${(r.changeCi[0] * 100).toFixed(1)}% to ${(r.changeCi[1] * 100).toFixed(1)}%), time in hooks ${(r.hookShare * 100).toFixed(2)}%`);
     } catch (e) {
       dashboard = errLine(e);
     }

@@ -25,12 +25,14 @@ export interface DashboardOptions {
   /** Per-layer health (gradient/weight norms, activation stats, histograms) every N training steps (default 100). */
   everyNSteps?: number;
   /**
-   * Most of the training time health reports may take (default 0.01): after the first report (step 0), one
+   * Most of the training time health reports may take (default 0.005): after the first report (step 0), one
    * falls due only if the reports so far plus one more (as long as the last) stay within this fraction of
    * the run's time so far, so big models and short runs are probed less often. A report's time counts its figures,
    * histograms and the writing of its line, or, when longer, all that its step took beyond a typical step (watching the
    * forward, the step's unfused update, buffers it could not recycle) (`Infinity`: a report at every due step, whatever
-   * it costs).
+   * it costs). What is not counted (garbage collection, cold caches after a report) is not small: with a 1% budget the
+   * Dashboard measured 1.5-4% on the bench's W1 (0.7 ms steps) in paired runs, with reports off 0-1.7%
+   * (bench/dashboard.ts); hence the half-percent default.
    */
   maxOverhead?: number;
   /** Histogram bins for weights, activations and gradients (default 30; 0 = no histograms). Each tensor contributes at most 8192 evenly strided values. */
@@ -47,6 +49,9 @@ export interface DashboardOptions {
   /** Where the board's address is printed (default: stdout); null for silence. */
   print?: ((line: string) => void) | null;
 }
+
+/** The share of training time health reports may take by default (DashboardOptions.maxOverhead). */
+export const DEFAULT_MAX_OVERHEAD = 0.005;
 
 /** What a running board server offers the callback (src/board/server.ts). */
 interface BoardHandle {
@@ -224,7 +229,7 @@ export class Dashboard extends Callback {
 
   /** Whether one more report (as long as the last) keeps the reports within maxOverhead of the run's time so far. */
   private withinBudget(): boolean {
-    return this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? 0.01) * (performance.now() - this.t0);
+    return this.step === 0 || this.healthMs + this.lastHealthMs <= (this.options.maxOverhead ?? DEFAULT_MAX_OVERHEAD) * (performance.now() - this.t0);
   }
 
   /** The step report set for this step, taken back from the model (a step that did not run it leaves it there). */
