@@ -54,6 +54,8 @@ describe('diagnostics StepReport (a report ridden on a training step)', () => {
             m.trainOnBatch(x, y);
       assert.equal(m.stepTap, null, 'the step takes the tap');
       assert.equal(tap.error, null);
+      // The step recycles its buffers after the update: the tap must hold none of its tensors by then.
+      assert.equal((tap as unknown as { recorder: { records: unknown[] } }).recorder.records.length, 0, 'the tap let go of the layer outputs');
       const expectedSeen = new Map<string, unknown>();
       const expected = await gradientReport(reference, x, y, { training: true, onLayerTensors: histogramsInto(expectedSeen) });
       assert.deepEqual(expected.layers.map((l) => l.name), ['d1', 'inner_dense', 'bn', 'd2', 'out']);
