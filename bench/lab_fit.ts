@@ -12,6 +12,16 @@ const images = Number(process.argv[3] ?? 20000);
 const epochs = Number(process.argv[4] ?? 1);
 const rounds = Number(process.argv[5] ?? 3);
 
+/** Flatten - Dense(first, elu) - Dense(100, elu) - Dense(10, softmax), He-normal hidden kernels. */
+function eluMlp(first: number): Sequential {
+  return new Sequential([
+    new layers.Flatten({ inputShape: [28, 28] }),
+    new layers.Dense(first, { activation: 'elu', kernelInitializer: 'he_normal' }),
+    new layers.Dense(100, { activation: 'elu', kernelInitializer: 'he_normal' }),
+    new layers.Dense(10, { activation: 'softmax' }),
+  ]);
+}
+
 function build(): Sequential {
   if (which === 'cnn') {
     return new Sequential([
@@ -25,22 +35,8 @@ function build(): Sequential {
       new layers.Dense(10, { activation: 'softmax' }),
     ]);
   }
-  if (which === 'small') {
-    return new Sequential([
-      new layers.Flatten({ inputShape: [28, 28] }),
-      new layers.Dense(100, { activation: 'elu', kernelInitializer: 'he_normal' }),
-      new layers.Dense(100, { activation: 'elu', kernelInitializer: 'he_normal' }),
-      new layers.Dense(10, { activation: 'softmax' }),
-    ]);
-  }
-  if (which === 'mlp') {
-    return new Sequential([
-      new layers.Flatten({ inputShape: [28, 28] }),
-      new layers.Dense(300, { activation: 'elu', kernelInitializer: 'he_normal' }),
-      new layers.Dense(100, { activation: 'elu', kernelInitializer: 'he_normal' }),
-      new layers.Dense(10, { activation: 'softmax' }),
-    ]);
-  }
+  if (which === 'small') return eluMlp(100);
+  if (which === 'mlp') return eluMlp(300);
   return new Sequential([
     new layers.Flatten({ inputShape: [28, 28] }),
     new layers.BatchNormalization(),

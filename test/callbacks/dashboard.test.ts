@@ -36,11 +36,20 @@ async function records(dir: string): Promise<LogRecord[]> {
   return text.trim().split('\n').map((l) => JSON.parse(l) as LogRecord);
 }
 
+/** Runs `fn` with a fresh temporary log folder, removed afterwards whatever happens. */
+async function withLogDir(fn: (logDir: string) => Promise<void>): Promise<void> {
+  const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
+  try {
+    await fn(logDir);
+  } finally {
+    await rm(logDir, { recursive: true, force: true });
+  }
+}
+
 describe('callbacks.Dashboard', () => {
   it('logs every batch and epoch (equal to History), health every N steps with histograms, and run facts', async () => {
     setRandomSeed(3);
-    const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
-    try {
+    await withLogDir(async (logDir) => {
       const m = model();
       const [x, y] = data(60);
       const dash = new Dashboard({ logDir, runName: 'first', everyNSteps: 2, maxOverhead: Infinity, histogramBins: 8 });
@@ -109,14 +118,11 @@ describe('callbacks.Dashboard', () => {
       // A second fit with the same callback starts a new run folder.
       await m.fit(x, y, { epochs: 1, batchSize: 30, verbose: 0, callbacks: [dash] });
       assert.equal(dash.runName, 'first-2');
-    } finally {
-      await rm(logDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps health reports under the overhead budget by default', async () => {
-    const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
-    try {
+    await withLogDir(async (logDir) => {
       const m = model();
       const [x, y] = data(200);
       const dash = new Dashboard({ logDir, everyNSteps: 1, maxOverhead: 0 });
@@ -125,14 +131,11 @@ describe('callbacks.Dashboard', () => {
       // With no budget only the first step is probed.
       assert.deepEqual(recs.filter((r) => r.type === 'health').map((r) => (r as HealthRecord).step), [0]);
       assert.equal(recs.filter((r) => r.type === 'batch').length, 20);
-    } finally {
-      await rm(logDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('counts in the budget what a report step took beyond a typical step, not only its figures', async () => {
-    const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
-    try {
+    await withLogDir(async (logDir) => {
       const m = model();
       const [x, y] = data(600);
       const dash = new Dashboard({ logDir, everyNSteps: 2, maxOverhead: 0.25 });
@@ -149,14 +152,11 @@ describe('callbacks.Dashboard', () => {
       // Counting only the figures (well under 1 ms here), every other one of the 60 steps would carry a report (31);
       // counting the 15 ms, a quarter of the run's time allows only a handful.
       assert.ok(health.length >= 1 && health.length <= 10, `${health.length} reports in 60 steps`);
-    } finally {
-      await rm(logDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leaves a readable log up to its last line when the process is killed mid-fit', async () => {
-    const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
-    try {
+    await withLogDir(async (logDir) => {
       const dashUrl = new URL('../../src/callbacks/dashboard.js', import.meta.url).href;
       const idx = new URL('../../src/index.js', import.meta.url).href;
       const script = `
@@ -174,9 +174,7 @@ describe('callbacks.Dashboard', () => {
       assert.deepEqual(r.records.filter((x) => x.type === 'epoch').map((x) => (x as EpochRecord).epoch), [0, 1]);
       assert.equal(r.records.filter((x) => x.type === 'batch').length, 10);
       assert.ok(!r.records.some((x) => x.type === 'end'));
-    } finally {
-      await rm(logDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps training and logging when the board cannot be served', async () => {
