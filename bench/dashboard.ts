@@ -1,6 +1,6 @@
 // Dashboard overhead: W1 and W3 trained by fit with and without callbacks.Dashboard (default settings), paired per round.
 // `npm run bench` runs it after the peers (skip: `--no-dashboard`); alone: `npm run build:test && node build/bench/dashboard.js [rounds] [--empty] [--only=W1]`
-// (rounds: default DASHBOARD_ROUNDS, 31 for W1 and 9 for W3)
+// (rounds: default DASHBOARD_ROUNDS, 31 for W1 and 15 for W3)
 // (--empty adds a fit with an empty callback to each round: what attaching any callback costs; --only: those workloads).
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -106,10 +106,14 @@ class TimedDashboard extends callbacks.Dashboard {
 class EmptyCallback extends callbacks.Callback {}
 
 /**
- * Paired rounds per workload by default: W1's fits (1.4 s) swing +-15% from round to round on a 2-core machine, so it
- * takes about 31 rounds for the median's 95% interval to narrow to a few points; W3's (2.5 s) stay within a few percent.
+ * Paired rounds per workload by default: on a shared 2-core machine whole seconds run up to 2x slower (other tenants),
+ * and a round that straddles such a change is an outlier; the median's 95% interval narrows to a few points with
+ * about 31 rounds of W1 (0.5-1.4 s fits) and 15 of W3 (1.5-2.5 s).
  */
-export const DASHBOARD_ROUNDS: Record<'W1' | 'W3', number> = { W1: 31, W3: 9 };
+export const DASHBOARD_ROUNDS: Record<'W1' | 'W3', number> = { W1: 31, W3: 15 };
+
+/** Training before the rounds (ms, at least one fit of each kind): the process settles (see dashboardBench). */
+const WARMUP_MS = 10_000;
 
 /** Samples per fit: W1 one pass over the bench's 60,000 rows, W3 (~6x slower per sample) a third of them. */
 const SAMPLES: Record<string, number> = { W1: 60_000, W3: 19_200 };
@@ -193,9 +197,12 @@ export async function dashboardBench(rounds: number | Partial<Record<WorkloadNam
       const { model } = buildSequential(w, data);
       const n = SAMPLES[w] ?? 9_600;
       const load0 = os.loadavg()[0];
-      // Warm-up of both kinds, so neither pays first-call compilation in the rounds.
-      await timedFit(data, model, Math.min(n, 3200), []);
-      await timedFit(data, model, Math.min(n, 3200), [new callbacks.Dashboard({ logDir, runName: `${w}-warm`, ...extraOptions() })]);
+      // Warm-up of both kinds, full fits for WARMUP_MS: first-call compilation, and V8's young generation grows
+      // to its working size (its scavenges halve after ~6 s of W1), before the rounds compare anything.
+      const warmStart = performance.now();
+      for (let k = 0; k < 2 || performance.now() - warmStart < WARMUP_MS; k++) {
+        await timedFit(data, model, n, k % 2 === 0 ? [] : [new callbacks.Dashboard({ logDir, runName: `${w}-warm-${k}`, ...extraOptions() })]);
+      }
       const plain: FitTime[] = [], dashed: FitTime[] = [], empty: FitTime[] = [];
       const shares: number[] = [];
       let batchHookUs = 0, stepMs = 0;

@@ -33,7 +33,7 @@ type Table = Partial<Record<Workload, Partial<Record<Peer, Cell>>>>;
 
 const quick = process.argv.includes('--quick');
 // The Dashboard's overhead on W1 and W3 (bench/dashboard.ts, paired fits with and without it) runs after the peers
-// unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 31 for W1 and 9 for W3,
+// unless `--no-dashboard` (or BENCH_DASHBOARD=0); BENCH_DASHBOARD_ROUNDS sets its rounds (default 31 for W1 and 15 for W3,
 // bench/dashboard.ts DASHBOARD_ROUNDS; 5 with --quick).
 const withDashboard = !process.argv.includes('--no-dashboard') && process.env.BENCH_DASHBOARD !== '0';
 const dashboardRounds: number | typeof DASHBOARD_ROUNDS = process.env.BENCH_DASHBOARD_ROUNDS !== undefined
