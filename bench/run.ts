@@ -145,6 +145,10 @@ async function main(): Promise<void> {
       try {
         torchInfo = await peer.ready();
         log(`PyTorch server ready: ${torchInfo}`);
+        if (torchInfo.includes('REFERENCE BLAS')) {
+          log('WARNING: PyTorch runs the netlib reference BLAS here (Debian chose libblas3 for python3-torch), tens of times slower than ' +
+            'OpenBLAS: its ratios below say nothing about layerwise. `apt-get install -y libopenblas0-pthread` makes PyTorch use OpenBLAS.');
+        }
       } catch (e) {
         torchInfo = errLine(e);
         log(`PyTorch server: ${torchInfo}`);

@@ -26,7 +26,17 @@ def blas_core():
         lib.openblas_get_corename.restype = ctypes.c_char_p
         return 'OpenBLAS ' + lib.openblas_get_corename().decode()
     except (OSError, AttributeError):
-        return 'not OpenBLAS (reference BLAS?)'
+        pass
+    try:
+        with open('/proc/self/maps') as maps:
+            loaded = sorted({line.split()[-1] for line in maps if 'blas' in line.split()[-1]})
+    except OSError:
+        loaded = []
+    target = ', '.join(loaded)
+    if any('/blas/libblas' in path for path in loaded):
+        # Debian's libblas3: the netlib reference BLAS, tens of times slower than OpenBLAS.
+        return 'REFERENCE BLAS (Debian libblas3, not OpenBLAS: install libopenblas0-pthread for a meaningful peer)'
+    return 'not OpenBLAS (%s)' % (target or 'BLAS unknown')
 
 
 def measure(step, units, run_seconds, runs=3, warmup=2, max_steps=2000):

@@ -27,7 +27,7 @@ export class LineWriter {
 
   constructor(readonly path: string, readonly maxBufferedChars = MAX_BUFFERED_CHARS) {
     this.fd = openSync(path, 'a');
-    this.buffer = Buffer.allocUnsafeSlow(maxBufferedChars + LINE_SLACK);
+    this.buffer = takeBuffer(maxBufferedChars + LINE_SLACK);
   }
 
   push(record: LogRecord): void {
@@ -40,6 +40,7 @@ export class LineWriter {
    */
   pushBatch(step: number, epoch: number, batch: number, t: number, lr: number | null | undefined, sps: number | null, logs: Record<string, number>): void {
     const q = this.queue;
+    if (this.fd === null) return;
     if (q.add(step, epoch, batch, t, lr, sps, logs)) return;
     this.drainBatches();
     q.reset(logs);
@@ -57,6 +58,8 @@ export class LineWriter {
   }
 
   private append(json: string): void {
+    // A closed writer's buffer may be another writer's now: what comes after close is dropped.
+    if (this.fd === null) return;
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     const most = json.length * 3 + 1;
     if (this.used + most > this.buffer.length) {
@@ -96,10 +99,29 @@ export class LineWriter {
   }
 
   close(): void {
+    if (this.fd === null) return;
     this.flush();
-    if (this.fd !== null) closeSync(this.fd);
+    closeSync(this.fd);
     this.fd = null;
+    giveBuffer(this.buffer);
   }
+}
+
+/**
+ * Line buffers of closed writers, for the next writer of the same size: a Dashboard opens one per fit, and a fresh
+ * 1 MB buffer per fit lives until V8's next major collection (external memory counted against its old generation's
+ * limit), so a process training many fits with a Dashboard had twice the mark-compacts of one without.
+ */
+const freeBuffers: Buffer[] = [];
+const FREE_BUFFERS_MAX = 2;
+
+function takeBuffer(bytes: number): Buffer {
+  const i = freeBuffers.findIndex((b) => b.length === bytes);
+  return i >= 0 ? freeBuffers.splice(i, 1)[0] : Buffer.allocUnsafeSlow(bytes);
+}
+
+function giveBuffer(b: Buffer): void {
+  if (freeBuffers.length < FREE_BUFFERS_MAX && !freeBuffers.includes(b)) freeBuffers.push(b);
 }
 
 /**

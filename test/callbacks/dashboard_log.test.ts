@@ -56,6 +56,26 @@ describe('dashboard run log', () => {
     });
   });
 
+  it('hands a closed writer\'s buffer to the next writer; what the closed one is given after close is dropped', async () => {
+    await withDir(async (dir) => {
+      const a = path.join(dir, 'a.jsonl'), b = path.join(dir, 'b.jsonl');
+      const first = new LineWriter(a, 4096);
+      first.pushLine('{"run":"a"}');
+      first.close();
+      const buffer = (first as unknown as { buffer: Buffer }).buffer;
+      const second = new LineWriter(b, 4096);
+      assert.equal((second as unknown as { buffer: Buffer }).buffer, buffer, 'the second writer allocated a new buffer');
+      second.pushLine('{"run":"b","i":0}');
+      first.pushLine('{"run":"a","late":true}');
+      first.pushBatch(1, 0, 1, 1, undefined, null, { loss: 1 });
+      first.flush();
+      second.pushLine('{"run":"b","i":1}');
+      second.close();
+      assert.equal(await readFile(a, 'utf8'), '{"run":"a"}\n');
+      assert.equal(await readFile(b, 'utf8'), '{"run":"b","i":0}\n{"run":"b","i":1}\n');
+    });
+  });
+
   it('keeps lines in order across the bound: non-ASCII text, and a line longer than the whole buffer', async () => {
     await withDir(async (dir) => {
       const file = path.join(dir, 'events.jsonl');
