@@ -36,8 +36,12 @@ export function detectedOpenblasCore(): string | null {
 export function torchConfig(layerwiseIsa: string | undefined, hostIsas: readonly string[]): TorchConfig {
   const env: Record<string, string> = { OMP_WAIT_POLICY: 'PASSIVE' };
   const user = process.env.OPENBLAS_CORETYPE;
-  if (user) return { env: { ...env, OPENBLAS_CORETYPE: user }, note: `OPENBLAS_CORETYPE=${user} (set by the user)` };
   const detected = detectedOpenblasCore();
+  if (user) {
+    // An environment may set it for other software (this project's machines have had Haswell set on AVX-512 hosts).
+    const own = detected !== null && detected.toLowerCase() !== user.toLowerCase() ? `; OpenBLAS alone picks ${detected}: unset it for its own choice` : '';
+    return { env: { ...env, OPENBLAS_CORETYPE: user }, note: `OPENBLAS_CORETYPE=${user} (set by the user${own})` };
+  }
   if (detected === null) return { env, note: 'PyTorch BLAS is not OpenBLAS (no core override)' };
   const avx512Host = hostIsas.includes('avx512');
   if (layerwiseIsa === 'avx2' && avx512Host && process.env.BENCH_TORCH_MATCH_ISA !== '0') {
