@@ -19,6 +19,7 @@ import { cloneModel } from '../../src/models/clone.js';
 import { gradientReport } from '../../src/diagnostics/report.js';
 import { setRandomSeed } from '../../src/random/rng.js';
 import { getBackend } from '../../src/backend/registry.js';
+import { withTempDir } from '../helpers/temp_dir.js';
 
 function model(): Sequential {
   const m = new Sequential([
@@ -37,14 +38,7 @@ async function records(dir: string): Promise<LogRecord[]> {
 }
 
 /** Runs `fn` with a fresh temporary log folder, removed afterwards whatever happens. */
-async function withLogDir(fn: (logDir: string) => Promise<void>): Promise<void> {
-  const logDir = await mkdtemp(path.join(os.tmpdir(), 'lw-dash-'));
-  try {
-    await fn(logDir);
-  } finally {
-    await rm(logDir, { recursive: true, force: true });
-  }
-}
+const withLogDir = (fn: (logDir: string) => Promise<void>): Promise<void> => withTempDir('lw-dash-', fn);
 
 describe('callbacks.Dashboard', () => {
   it('logs every batch and epoch (equal to History), health every N steps with histograms, and run facts', async () => {

@@ -2,25 +2,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BATCH_QUEUE_RECORDS, BatchLines, LineWriter } from '../../src/callbacks/dashboard_writer.js';
 import type { BatchRecord } from '../../src/callbacks/dashboard_log.js';
 import { readRun } from '../../src/board/runlog.js';
+import { withTempDir } from '../helpers/temp_dir.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const moduleUrl = (rel: string): string => JSON.stringify(new URL(rel, import.meta.url).href);
 
-async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'lw-dashlog-'));
-  try {
-    await f(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (f: (dir: string) => Promise<void>): Promise<void> => withTempDir('lw-dashlog-', f);
 
 describe('dashboard run log', () => {
   it('builds batch lines that parse to the record JSON.stringify would write (t to 0.01 ms, sps whole, non-finite as null)', () => {
